@@ -1,0 +1,114 @@
+"""TinyLM: byte-level decoder-only transformer whose rotary tables are INPUTS.
+
+The graph never computes rotary frequencies: callers pass cos/sin half tables
+(cos(pos * inv_freq), shape [T, head_dim/2]) and an attention factor, so any
+RoPE scaling method can be applied at run time (see media/model/INTERFACE.md).
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+VOCAB = 256
+D_MODEL = 128
+N_LAYERS = 2
+N_HEADS = 4
+HEAD_DIM = D_MODEL // N_HEADS  # 32
+D_FF = 384
+ROPE_THETA = 10000.0
+L0 = 128  # training context length (bytes)
+NEG = -1e9  # finite mask value: exp() underflows to exactly 0, no -inf in the graph
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float = 1e-5):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        # written with elementary ops so the ONNX graph is plain (Pow/ReduceMean/Sqrt/Div)
+        return x / torch.sqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
+
+
+def apply_rope(x, cos_full, sin_full, attention_factor):
+    """x [B,H,T,D]; cos_full/sin_full [T,D] (half tables repeated twice)."""
+    return (x * cos_full + rotate_half(x) * sin_full) * attention_factor
+
+
+class Block(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1 = RMSNorm(D_MODEL)
+        self.qkv = nn.Linear(D_MODEL, 3 * D_MODEL, bias=False)
+        self.proj = nn.Linear(D_MODEL, D_MODEL, bias=False)
+        self.ln2 = RMSNorm(D_MODEL)
+        self.fc1 = nn.Linear(D_MODEL, D_FF, bias=False)
+        self.fc2 = nn.Linear(D_FF, D_MODEL, bias=False)
+
+    def forward(self, x, cos_full, sin_full, attention_factor, mask):
+        B, T, C = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(D_MODEL, dim=-1)
+        q = q.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
+        k = k.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
+        v = v.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
+        q = apply_rope(q, cos_full, sin_full, attention_factor)
+        k = apply_rope(k, cos_full, sin_full, attention_factor)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(HEAD_DIM))
+        att = torch.where(mask, torch.full_like(att, NEG), att)
+        att = torch.softmax(att, dim=-1)
+        y = (att @ v).transpose(1, 2).reshape(B, T, C)
+        x = x + self.proj(y)
+        x = x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+        return x
+
+
+class TinyLM(nn.Module):
+    def __init__(self, n_layers: int = N_LAYERS):
+        super().__init__()
+        self.emb = nn.Embedding(VOCAB, D_MODEL)
+        self.blocks = nn.ModuleList([Block() for _ in range(n_layers)])
+        self.ln_f = RMSNorm(D_MODEL)
+        self.apply(self._init)
+        for b in self.blocks:  # GPT-2 style scaled init of residual projections
+            nn.init.normal_(b.proj.weight, std=0.02 / math.sqrt(2 * n_layers))
+            nn.init.normal_(b.fc2.weight, std=0.02 / math.sqrt(2 * n_layers))
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+
+    def forward(self, input_ids, cos, sin, attention_factor):
+        """input_ids [B,T] int64, cos/sin [T,HEAD_DIM/2] float32, attention_factor [] float32 -> logits [B,T,256]."""
+        T = input_ids.shape[1]
+        cos_full = torch.cat((cos, cos), dim=-1)
+        sin_full = torch.cat((sin, sin), dim=-1)
+        pos = torch.arange(T, device=input_ids.device)
+        mask = pos.unsqueeze(0) > pos.unsqueeze(1)  # [T,T], True above the diagonal (future keys)
+        x = self.emb(input_ids)
+        for b in self.blocks:
+            x = b(x, cos_full, sin_full, attention_factor, mask)
+        return self.ln_f(x) @ self.emb.weight.t()
+
+
+def default_inv_freq(base: float = ROPE_THETA, dim: int = HEAD_DIM):
+    return 1.0 / (base ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
+
+
+def default_tables(T: int, inv_freq=None):
+    """cos/sin half tables [T, HEAD_DIM/2] for positions 0..T-1 (float32)."""
+    if inv_freq is None:
+        inv_freq = default_inv_freq()
+    ang = torch.arange(T, dtype=torch.float32)[:, None] * inv_freq[None, :]
+    return torch.cos(ang), torch.sin(ang)
+
+
+def count_params(model) -> int:
+    return sum(p.numel() for p in model.parameters())
