@@ -1,0 +1,148 @@
+// Pure parsing of the `ropelens.*` settings and of user-typed lengths. No `vscode` import: the client,
+// the language server and the CLI share it, and unit tests call it directly.
+
+export type RuleSetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
+export type PreviewBackend = 'auto' | 'webgpu' | 'wasm';
+export type TraceSetting = 'off' | 'messages' | 'verbose';
+
+export interface RopeLensSettings {
+  enable: boolean;
+  /** As typed ("5.15.0", "4.57", "latest"); invalid text falls back to the default. */
+  transformersVersion: string;
+  rules: Record<string, RuleSetting>;
+  /** Workspace-relative path or glob → rule ids. */
+  ignoredRules: Record<string, string[]>;
+  trace: TraceSetting;
+  previewBackend: PreviewBackend;
+}
+
+export const DEFAULT_TRANSFORMERS_VERSION = '5.15.0';
+
+export const DEFAULT_SETTINGS: RopeLensSettings = {
+  enable: true,
+  transformersVersion: DEFAULT_TRANSFORMERS_VERSION,
+  rules: {},
+  ignoredRules: {},
+  trace: 'off',
+  previewBackend: 'auto',
+};
+
+const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+const VERSION_RE = /^(latest|v?\d+(\.\d+){0,2})$/;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/**
+ * Turns the raw `ropelens` section (what workspace/configuration or getConfiguration returns; any shape) into
+ * typed settings. Unknown or mistyped entries are dropped, so a bad settings.json never breaks validation.
+ */
+export function parseSettings(raw: unknown): RopeLensSettings {
+  const r = isRecord(raw) ? raw : {};
+  const rules: Record<string, RuleSetting> = {};
+  if (isRecord(r['rules'])) {
+    for (const [id, sev] of Object.entries(r['rules'])) {
+      const s = typeof sev === 'string' ? sev.toLowerCase() : sev;
+      // "info" and "warn" are common spellings; accept them rather than silently ignoring the entry.
+      const norm = s === 'info' ? 'information' : s === 'warn' ? 'warning' : s;
+      if (typeof norm === 'string' && (RULE_SETTINGS as readonly string[]).includes(norm)) rules[id] = norm as RuleSetting;
+    }
+  }
+  const ignoredRules: Record<string, string[]> = {};
+  if (isRecord(r['ignoredRules'])) {
+    for (const [glob, ids] of Object.entries(r['ignoredRules'])) {
+      const list = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
+      const clean = list.filter((x): x is string => typeof x === 'string' && x.length > 0);
+      if (clean.length) ignoredRules[glob] = [...new Set(clean)];
+    }
+  }
+  const version = typeof r['transformersVersion'] === 'string' ? r['transformersVersion'].trim() : '';
+  const trace = isRecord(r['trace']) ? r['trace']['server'] : r['trace.server'];
+  const preview = isRecord(r['preview']) ? r['preview']['backend'] : r['preview.backend'];
+  return {
+    enable: typeof r['enable'] === 'boolean' ? r['enable'] : true,
+    transformersVersion: VERSION_RE.test(version) ? version : DEFAULT_TRANSFORMERS_VERSION,
+    rules,
+    ignoredRules,
+    trace: oneOf(trace, ['off', 'messages', 'verbose'] as const, 'off'),
+    previewBackend: oneOf(preview, ['auto', 'webgpu', 'wasm'] as const, 'auto'),
+  };
+}
+
+/** Converts a glob (`**`, `*`, `?`, `{a,b}`) to an anchored regular expression over '/'-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  let inGroup = false;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') {
+      inGroup = true;
+      re += '(?:';
+    } else if (c === '}' && inGroup) {
+      inGroup = false;
+      re += ')';
+    } else if (c === ',' && inGroup) re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Rule ids ignored for a file. `paths` are the names the file goes by (workspace-relative and absolute,
+ * '/'-separated); an entry matches when it equals one of them or its glob matches one.
+ */
+export function ignoredRulesFor(ignored: Record<string, string[]>, paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  const norm = paths.map((p) => p.replace(/\\/g, '/'));
+  for (const [key, ids] of Object.entries(ignored)) {
+    const k = key.replace(/\\/g, '/').replace(/^\.\//, '');
+    let re: RegExp | undefined;
+    try {
+      re = globToRegExp(k);
+    } catch {
+      re = undefined;
+    }
+    if (norm.some((p) => p === k || (re !== undefined && re.test(p)))) ids.forEach((id) => out.add(id));
+  }
+  return [...out];
+}
+
+/** The `ignoredRules` value after "Ignore <rule> in this file": adds the rule under the file's key, keeps the rest. */
+export function withIgnoredRule(ignored: unknown, fileKey: string, ruleId: string): Record<string, string[]> {
+  const current = parseSettings({ ignoredRules: ignored }).ignoredRules;
+  const ids = current[fileKey] ?? [];
+  return { ...current, [fileKey]: ids.includes(ruleId) ? ids : [...ids, ruleId] };
+}
+
+/**
+ * Parses a context length typed by a user: "131072", "131,072", "128k" / "128K" (×1024), "1m" (×1024²).
+ * Returns an error message instead of a number when the text is not a usable length.
+ */
+export function parseContextLength(text: string, current?: number): { value: number } | { error: string } {
+  const t = text.trim().replace(/[_,\s]/g, '');
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(t);
+  if (!m) return { error: 'Type a context length in tokens, such as 131072 or 128k.' };
+  const mult = m[2] === '' ? 1 : m[2]!.toLowerCase() === 'k' ? 1024 : 1024 * 1024;
+  const value = Number(m[1]) * mult;
+  if (!Number.isSafeInteger(value)) return { error: 'The length must be a whole number of tokens.' };
+  if (value < 2) return { error: 'The length must be at least 2 tokens.' };
+  if (value > 1 << 30) return { error: 'That is more than 2^30 tokens; no RoPE model is trained for it.' };
+  if (current !== undefined && Number.isFinite(current) && value <= current) {
+    return { error: `The model already handles ${current} tokens; type a longer target.` };
+  }
+  return { value };
+}
