@@ -52,6 +52,10 @@ export interface VersionFeatures {
   };
   /** dynamic accepts original_max_position_embeddings quietly (4.45–4.57); 5.x warns it is unrecognized. */
   dynamicAcceptsOriginal: boolean;
+  /** Where rope_theta is read: the top level (4.x) or inside the block (5.x, which copies a top-level one in). */
+  ropeThetaSource: 'top-level' | 'block';
+  /** 5.x standardize_rope_params: a top-level original_max_position_embeddings overwrites the llama3/yarn/longrope block value. */
+  originalFromTopLevel: boolean;
 }
 
 const V4_TYPES = ['default', 'linear', 'dynamic', 'yarn', 'longrope', 'llama3'] as const;
@@ -68,48 +72,56 @@ export const VERSION_TABLE: readonly VersionFeatures[] = [
     headDimRule: 'hidden-over-heads', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'mpe', factorRule: 'explicit', mscale: false, truncate: false, warnsMissingOriginal: false, optionalKeys: [] },
     longrope: { select: 'expanded', originalLength: 'top-level' }, dynamicAcceptsOriginal: false,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.43.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'hidden-over-heads', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'mpe', factorRule: 'explicit', mscale: false, truncate: false, warnsMissingOriginal: false, optionalKeys: YARN_OPT_443 },
     longrope: { select: 'expanded', originalLength: 'top-level' }, dynamicAcceptsOriginal: false,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.45.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'mpe', factorRule: 'explicit', mscale: false, truncate: false, warnsMissingOriginal: false, optionalKeys: YARN_OPT_443 },
     longrope: { select: 'expanded', originalLength: 'top-level' }, dynamicAcceptsOriginal: true,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.48.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'mpe', factorRule: 'explicit', mscale: false, truncate: false, warnsMissingOriginal: false, optionalKeys: YARN_OPT_443 },
     longrope: { select: 'seq-len', originalLength: 'top-level' }, dynamicAcceptsOriginal: true,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.51.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'block', factorRule: 'implicit-override', mscale: true, truncate: false, warnsMissingOriginal: false, optionalKeys: YARN_OPT_451 },
     longrope: { select: 'seq-len', originalLength: 'top-level' }, dynamicAcceptsOriginal: true,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.55.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'block', factorRule: 'implicit-override', mscale: true, truncate: true, warnsMissingOriginal: false, optionalKeys: YARN_OPT_455 },
     longrope: { select: 'seq-len', originalLength: 'top-level' }, dynamicAcceptsOriginal: true,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '4.56.0', blockKey: 'rope_scaling', ropeTypes: V4_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'top-level', intsAccepted: false, missingTypeRaises: true,
     yarn: { originalLength: 'block', factorRule: 'explicit-warn', mscale: true, truncate: true, warnsMissingOriginal: true, optionalKeys: YARN_OPT_455 },
     longrope: { select: 'seq-len', originalLength: 'top-level' }, dynamicAcceptsOriginal: true,
+    ropeThetaSource: 'top-level', originalFromTopLevel: false,
   },
   {
     since: '5.0.0', blockKey: 'rope_parameters', ropeTypes: V5_TYPES, legacyTwoKeyValidation: false,
     headDimRule: 'head-dim', partialRotarySource: 'block', intsAccepted: true, missingTypeRaises: false,
     yarn: { originalLength: 'block', factorRule: 'explicit-v5', mscale: true, truncate: true, warnsMissingOriginal: false, optionalKeys: YARN_OPT_455 },
     longrope: { select: 'seq-len', originalLength: 'block' }, dynamicAcceptsOriginal: false,
+    ropeThetaSource: 'block', originalFromTopLevel: true,
   },
 ];
 

@@ -5,6 +5,8 @@ import type { VersionFeatures } from '../versions';
 
 /** Plain model facts (numbers) the rope math needs; every field optional. */
 export interface RopeFacts {
+  /** config model_type ("phi3", "deepseek_v3", ...): a few types remap rope types. */
+  modelType?: string;
   maxPositionEmbeddings?: number;
   /** Top-level rope_theta (v4 convention; v5 keeps it in the block). */
   ropeTheta?: number;
@@ -34,6 +36,7 @@ function num(v: ContextValue | undefined): number | undefined {
 export function contextNumbers(block: Pick<RopeBlock, 'context'>): RopeFacts {
   const c = block.context;
   const facts: RopeFacts = {};
+  if (typeof c.modelType?.value === 'string') facts.modelType = c.modelType.value;
   const set = <K extends keyof RopeFacts>(k: K, v: RopeFacts[K] | undefined): void => {
     if (v !== undefined) facts[k] = v;
   };
@@ -100,4 +103,26 @@ export function ropeDimInfo(facts: RopeFacts, params: Record<string, unknown>, f
  */
 export function ropeDim(facts: RopeFacts, params: Record<string, unknown>, features: VersionFeatures): number {
   return ropeDimInfo(facts, params, features).dim;
+}
+
+/**
+ * RopeFacts straight from a config.json object (top level; no text_config descent), for callers that hold a plain
+ * config rather than a parsed document (tests, the preview).
+ */
+export function factsFromConfig(config: Record<string, unknown>): RopeFacts {
+  const n = (k: string): number | undefined => finite(config[k]);
+  const facts: RopeFacts = {};
+  const pairs: [keyof RopeFacts, string][] = [
+    ['maxPositionEmbeddings', 'max_position_embeddings'], ['ropeTheta', 'rope_theta'], ['hiddenSize', 'hidden_size'],
+    ['numAttentionHeads', 'num_attention_heads'], ['partialRotaryFactor', 'partial_rotary_factor'],
+    ['qkRopeHeadDim', 'qk_rope_head_dim'], ['originalMaxPositionEmbeddings', 'original_max_position_embeddings'],
+  ];
+  for (const [f, k] of pairs) {
+    const v = n(k);
+    if (v !== undefined) (facts as Record<string, number>)[f] = v;
+  }
+  if (config['head_dim'] === null) facts.headDim = null;
+  else if (n('head_dim') !== undefined) facts.headDim = n('head_dim')!;
+  if (typeof config['model_type'] === 'string') facts.modelType = config['model_type'];
+  return facts;
 }
