@@ -27,8 +27,9 @@ function copyAssets() {
   const copies = [
     // onnxruntime-web: the wasm backend (the JS API is bundled; these are loaded at run time).
     ['node_modules/onnxruntime-web/dist', 'dist/media/ort', (f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f)],
-    // Python grammar for the Python dialect.
-    ['node_modules/@vscode/tree-sitter-wasm/wasm', 'dist/wasm', (f) => /^(tree-sitter\.wasm|tree-sitter-python\.wasm)$/.test(f)],
+    // Python dialect: the web-tree-sitter runtime's wasm and the Python grammar (see core/parse/python.ts).
+    ['node_modules/web-tree-sitter', 'dist/wasm', (f) => f === 'web-tree-sitter.wasm'],
+    ['node_modules/@vscode/tree-sitter-wasm/wasm', 'dist/wasm', (f) => f === 'tree-sitter-python.wasm'],
   ];
   for (const [from, to, keep] of copies) {
     if (!existsSync(from)) continue;

@@ -1,0 +1,252 @@
+// Pieces shared by the Python, YAML and command-line parsers: turning "key: value" members into the one
+// RopeBlock shape, JSON text embedded in strings (flags, YAML scalars) with spans mapped back to the source,
+// suppression comments, and the rope keys every dialect looks for.
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { ContextValue, Dialect, Engine, ModelContext, RopeBlock, SourceField, SourceValue, Span } from '../model';
+
+/** Keys a rope block hangs from, in any dialect. */
+export const BLOCK_KEYS = ['rope_scaling', 'rope_parameters'] as const;
+
+export function isBlockKey(k: string): boolean {
+  return (BLOCK_KEYS as readonly string[]).includes(k);
+}
+
+/** Config keys that feed a block's ModelContext (shared with hf_overrides / flag JSON / YAML recipes). */
+export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = {
+  model_type: 'modelType',
+  max_position_embeddings: 'maxPositionEmbeddings',
+  rope_theta: 'ropeTheta',
+  hidden_size: 'hiddenSize',
+  num_attention_heads: 'numAttentionHeads',
+  head_dim: 'headDim',
+  partial_rotary_factor: 'partialRotaryFactor',
+  qk_rope_head_dim: 'qkRopeHeadDim',
+  original_max_position_embeddings: 'originalMaxPositionEmbeddings',
+};
+
+export interface BlockInput {
+  dialect: Dialect;
+  key: string;
+  keySpan?: Span;
+  span: Span;
+  fields: SourceField[];
+  context: ModelContext;
+  engine?: Engine;
+  /** Extra params not written as members (LLaMA-Factory computes them from cutoff_len). */
+  derived?: Record<string, unknown>;
+  path?: string;
+  containerPath?: string;
+}
+
+export function makeBlock(b: BlockInput): RopeBlock {
+  const params: Record<string, unknown> = { ...(b.derived ?? {}) };
+  for (const f of b.fields) if (f.value.kind !== 'unknown') params[f.key] = f.value.value;
+  const bare = b.key.replace(/^-+/, '');
+  const api = bare === 'rope_parameters' ? 'v5' : 'v4';
+  const blockKey = api === 'v5' ? 'rope_parameters' : 'rope_scaling';
+  const block: RopeBlock = {
+    dialect: b.dialect,
+    path: b.path ?? `/${blockKey}`,
+    containerPath: b.containerPath ?? '',
+    api,
+    key: b.key,
+    span: b.span,
+    fields: b.fields,
+    params,
+    context: b.context,
+  };
+  if (b.keySpan) block.keySpan = b.keySpan;
+  if (b.engine) block.engine = b.engine;
+  return block;
+}
+
+/** Maps offsets in a decoded string (a shell word, a YAML/JSON scalar) to document offsets. */
+export interface MappedText {
+  text: string;
+  /** map[i] = document offset of text[i]; map[text.length] = offset just after the last character. */
+  map: number[];
+  /** The whole source token (quotes included), replaced when the value is rewritten. */
+  span: Span;
+  /** How the token was quoted, so a writer can re-quote new text the same way. */
+  quote: 'none' | 'single' | 'double' | 'json';
+}
+
+export function mappedSpan(m: MappedText, offset: number, length: number): Span {
+  const start = m.map[Math.max(0, Math.min(offset, m.text.length))]!;
+  if (length <= 0) return { offset: start, length: 0 };
+  const lastIdx = Math.min(offset + length - 1, m.text.length - 1);
+  const end = m.map[lastIdx]! + 1;
+  return { offset: start, length: Math.max(0, end - start) };
+}
+
+export function verbatim(text: string, offset: number, quote: MappedText['quote'] = 'none', span?: Span): MappedText {
+  const map = new Array<number>(text.length + 1);
+  for (let i = 0; i <= text.length; i++) map[i] = offset + i;
+  return { text, map, span: span ?? { offset, length: text.length }, quote };
+}
+
+export function jsonNodeValue(n: JsonNode): unknown {
+  switch (n.type) {
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      for (const p of n.children ?? []) {
+        const [k, v] = p.children ?? [];
+        if (k && v) o[String(k.value)] = jsonNodeValue(v);
+      }
+      return o;
+    }
+    case 'array':
+      return (n.children ?? []).map(jsonNodeValue);
+    default:
+      return n.value;
+  }
+}
+
+function jsonSourceValue(n: JsonNode, m: MappedText): SourceValue {
+  const span = mappedSpan(m, n.offset, n.length);
+  const value = jsonNodeValue(n);
+  const sv: SourceValue = { kind: n.type as SourceValue['kind'], value, span };
+  if (n.type === 'number') sv.isInteger = /^-?\d+$/.test(m.text.slice(n.offset, n.offset + n.length));
+  return sv;
+}
+
+/** Members of a JSON object node, spans mapped into the document. */
+export function jsonFields(obj: JsonNode, m: MappedText): SourceField[] {
+  const out: SourceField[] = [];
+  for (const p of obj.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (!k || !v || typeof k.value !== 'string') continue;
+    out.push({
+      key: k.value,
+      keySpan: mappedSpan(m, k.offset, k.length),
+      value: jsonSourceValue(v, m),
+      span: mappedSpan(m, p.offset, p.length),
+    });
+  }
+  return out;
+}
+
+/** Parses JSON embedded in a string; undefined when it is not a JSON object. */
+export function parseEmbeddedJson(m: MappedText): JsonNode | undefined {
+  const t = m.text.trim();
+  if (!t.startsWith('{')) return undefined;
+  const errors: { error: number; offset: number; length: number }[] = [];
+  const root = parseTree(m.text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (!root || root.type !== 'object' || errors.length > 0) return undefined;
+  return root;
+}
+
+export function childOf(obj: JsonNode, key: string): { keyNode: JsonNode; valueNode: JsonNode; prop: JsonNode } | undefined {
+  for (const p of obj.children ?? []) {
+    const [k, v] = p.children ?? [];
+    if (k && v && k.value === key) return { keyNode: k, valueNode: v, prop: p };
+  }
+  return undefined;
+}
+
+/** Blocks from a JSON object that is either a rope block itself or a config override holding one (hf_overrides). */
+export function blocksFromJson(
+  m: MappedText,
+  opts: { dialect: Dialect; flag: string; flagSpan?: Span; engine?: Engine; context: ModelContext; isOverrides: boolean },
+): RopeBlock[] {
+  const root = parseEmbeddedJson(m);
+  if (!root) return [];
+  if (!opts.isOverrides) {
+    return [
+      makeBlock({
+        dialect: opts.dialect, key: opts.flag, keySpan: opts.flagSpan, span: mappedSpan(m, root.offset, root.length),
+        fields: jsonFields(root, m), context: opts.context, engine: opts.engine,
+      }),
+    ];
+  }
+  // A config override: context keys beside the block win over the file's.
+  const ctx: ModelContext = { ...opts.context };
+  for (const [k, ck] of Object.entries(CONTEXT_KEYS)) {
+    const c = childOf(root, k);
+    if (c && (c.valueNode.type === 'number' || c.valueNode.type === 'string')) {
+      ctx[ck] = { value: c.valueNode.value, span: mappedSpan(m, c.valueNode.offset, c.valueNode.length), source: 'flag' };
+    }
+  }
+  const out: RopeBlock[] = [];
+  for (const key of BLOCK_KEYS) {
+    const c = childOf(root, key);
+    if (!c || c.valueNode.type !== 'object') continue;
+    out.push(
+      makeBlock({
+        dialect: opts.dialect, key, keySpan: mappedSpan(m, c.keyNode.offset, c.keyNode.length),
+        span: mappedSpan(m, c.valueNode.offset, c.valueNode.length), fields: jsonFields(c.valueNode, m), context: ctx,
+        engine: opts.engine,
+      }),
+    );
+  }
+  return out;
+}
+
+/** Decodes a JSON string literal token (quotes included) with an offset map; undefined when malformed. */
+export function decodeJsonString(src: string, start: number, end: number): MappedText | undefined {
+  if (src[start] !== '"' || src[end - 1] !== '"' || end - start < 2) return undefined;
+  let text = '';
+  const map: number[] = [];
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = src[i]!;
+    if (c !== '\\') {
+      text += c;
+      map.push(i);
+      continue;
+    }
+    const n = src[i + 1];
+    const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+    if (n !== undefined && n in simple) {
+      text += simple[n];
+      map.push(i);
+      i++;
+    } else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(src.slice(i + 2, i + 6))) {
+      text += String.fromCharCode(parseInt(src.slice(i + 2, i + 6), 16));
+      map.push(i);
+      i += 5;
+    } else return undefined;
+  }
+  map.push(end - 1);
+  return { text, map, span: { offset: start, length: end - start }, quote: 'json' };
+}
+
+/** Suppression comments: `# ropelens-disable-next-line id[, id]` and `# ropelens-disable-file id[, id]`. */
+export interface Suppressions {
+  file: string[];
+  /** Line number (0-based) → rule ids suppressed on it. */
+  lines: Record<number, string[]>;
+}
+
+export function scanSuppressions(text: string): Suppressions {
+  const out: Suppressions = { file: [], lines: {} };
+  if (!text.includes('ropelens-disable')) return out;
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /#\s*ropelens-disable-(next-line|file)\b([^\n]*)/.exec(lines[i]!);
+    if (!m) continue;
+    const ids = m[2]!.split(/[\s,]+/).map((s) => s.trim()).filter((s) => /^[a-z0-9-]+$/.test(s));
+    const list = ids.length ? ids : ['*'];
+    if (m[1] === 'file') out.file.push(...list);
+    else (out.lines[i + 1] ??= []).push(...list);
+  }
+  return out;
+}
+
+export function ctxValue(value: unknown, source: ContextValue['source'], span?: Span, isInteger?: boolean): ContextValue {
+  const c: ContextValue = { value, source };
+  if (span) c.span = span;
+  if (isInteger !== undefined) c.isInteger = isInteger;
+  return c;
+}
+
+/** Fills missing context entries from `fallback` (file values first, then known models). */
+export function mergeContext(primary: ModelContext, fallback: ModelContext): ModelContext {
+  const out: ModelContext = { ...fallback };
+  for (const [k, v] of Object.entries(primary) as [keyof ModelContext, ContextValue | undefined][]) if (v) out[k] = v;
+  return out;
+}
+
+/** Dialect payload every non-JSON parser attaches (writers and dialect rules read it). */
+export interface DialectDataBase {
+  suppressions: Suppressions;
+}

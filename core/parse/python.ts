@@ -1,0 +1,428 @@
+// Python dialect: rope blocks in scripts, found on a real syntax tree (tree-sitter's Python grammar in WASM).
+// Runtime: web-tree-sitter 0.27 (its own web-tree-sitter.wasm) + the Python grammar from @vscode/tree-sitter-wasm
+// (ABI 15, which this runtime loads). The vscode package's tree-sitter.js also loads it in Node, but it requires
+// Node built-ins ('url', 'fs/promises', 'module') that break the browser bundle; web-tree-sitter maps those away.
+// Initialisation is async (initPython) and takes the wasm injected — core reads no files; parsing is then sync.
+import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
+import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
+import { knownModel, knownModelContext } from '../known-models';
+import {
+  CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, scanSuppressions, type DialectDataBase,
+} from './dialect-util';
+
+// The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
+// needs import.meta.url, which a CommonJS (server/CLI) bundle does not have. `require` is bundled away by esbuild.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const TS = require('web-tree-sitter') as typeof import('web-tree-sitter');
+
+/** File names in dist/wasm/ (copied there by esbuild.mjs). */
+export const PYTHON_WASM_FILES = { runtime: 'web-tree-sitter.wasm', grammar: 'tree-sitter-python.wasm' } as const;
+
+export interface PythonInitOptions {
+  /** Bytes of web-tree-sitter.wasm (the runtime) and tree-sitter-python.wasm (the grammar). */
+  runtimeWasm?: Uint8Array;
+  grammarWasm?: Uint8Array;
+  /** Or: a function giving a path/URL for each file name in PYTHON_WASM_FILES (Node reads paths, browsers fetch URLs). */
+  locateWasm?: (file: string) => string;
+}
+
+let parser: TsParser | undefined;
+let initPromise: Promise<void> | undefined;
+
+/** Loads the runtime and the grammar once; later calls return the same promise. */
+export function initPython(opts: PythonInitOptions): Promise<void> {
+  initPromise ??= (async () => {
+    const runtime: Record<string, unknown> = {};
+    if (opts.runtimeWasm) runtime['wasmBinary'] = opts.runtimeWasm;
+    else if (opts.locateWasm) runtime['locateFile'] = (name: string) => opts.locateWasm!(name);
+    await TS.Parser.init(runtime);
+    const grammar = opts.grammarWasm ?? (opts.locateWasm ? opts.locateWasm(PYTHON_WASM_FILES.grammar) : undefined);
+    if (grammar === undefined) throw new Error('initPython: give grammarWasm bytes or locateWasm');
+    const lang = await TS.Language.load(grammar);
+    const p = new TS.Parser();
+    p.setLanguage(lang);
+    parser = p;
+  })().catch((e: unknown) => {
+    initPromise = undefined;
+    throw e;
+  });
+  return initPromise;
+}
+
+export function isPythonReady(): boolean {
+  return parser !== undefined;
+}
+
+/** Where a block sits, so the writer can add members and context next to it. */
+export interface PythonBlockInfo {
+  spanOffset: number;
+  /** `{...}` literal or `dict(...)` call. */
+  style: 'dict' | 'call';
+  /** Keyword argument (`rope_scaling=` in a call): the argument_list's span and the keyword's span. */
+  call?: { argsSpan: Span; keywordSpan: Span; keywords: Record<string, Span> };
+  /** Assignment statement (`config.rope_scaling = {...}`): its span, indentation and target object text. */
+  assignment?: { statementSpan: Span; indent: string; objectText?: string };
+  /** Inside hf_overrides={...}: the overrides dict's span. */
+  overridesSpan?: Span;
+}
+
+/** `x.rope_scaling["type"]`: breaks on configs that only have the other key. */
+export interface LegacySubscript {
+  span: Span;
+  objectText: string;
+  key: string;
+}
+
+export interface PythonData extends DialectDataBase {
+  blockInfo: PythonBlockInfo[];
+  legacySubscripts: LegacySubscript[];
+  error?: string;
+}
+
+const SERVING_KEYS = new Set(['max_model_len', 'max_seq_length', 'model_max_length', 'max_seq_len', 'context_length']);
+const MODEL_ARG_KEYS = new Set(['model', 'pretrained_model_name_or_path', 'model_name_or_path', 'model_id', 'base_model']);
+
+const spanOf = (n: TsNode): Span => ({ offset: n.startIndex, length: n.endIndex - n.startIndex });
+
+function stringValue(n: TsNode): string | undefined {
+  if (n.type === 'concatenated_string') {
+    let s = '';
+    for (const c of n.namedChildren) {
+      const v = c ? stringValue(c) : undefined;
+      if (v === undefined) return undefined;
+      s += v;
+    }
+    return s;
+  }
+  if (n.type !== 'string') return undefined;
+  const start = n.firstChild;
+  const prefix = start?.text.replace(/['"]/g, '').toLowerCase() ?? '';
+  if (prefix.includes('f') || prefix.includes('b')) {
+    if (n.namedChildren.some((c) => c?.type === 'interpolation') || prefix.includes('b')) return undefined;
+  }
+  let s = '';
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'string_content') s += c.text;
+    else if (c.type === 'escape_sequence') s += prefix.includes('r') ? c.text : decodeEscape(c.text);
+    else if (c.type === 'interpolation') return undefined;
+  }
+  return s;
+}
+
+function decodeEscape(e: string): string {
+  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+  const k = e.slice(1);
+  if (k in map) return map[k]!;
+  if (/^x[0-9a-fA-F]{2}$/.test(k) || /^u[0-9a-fA-F]{4}$/.test(k)) return String.fromCharCode(parseInt(k.slice(1), 16));
+  return e;
+}
+
+function numberText(t: string): number {
+  const s = t.replace(/_/g, '');
+  if (/^0[xob]/i.test(s)) return Number(s);
+  return Number(s.replace(/[jJlL]$/, ''));
+}
+
+/** A literal's value; kind 'unknown' for anything computed (names, calls, f-strings). */
+export function pyValue(n: TsNode): SourceValue {
+  const span = spanOf(n);
+  switch (n.type) {
+    case 'integer':
+      return { kind: 'number', value: numberText(n.text), isInteger: true, span };
+    case 'float':
+      return { kind: 'number', value: numberText(n.text), isInteger: false, span };
+    case 'true':
+    case 'false':
+      return { kind: 'boolean', value: n.type === 'true', span };
+    case 'none':
+      return { kind: 'null', value: null, span };
+    case 'string':
+    case 'concatenated_string': {
+      const s = stringValue(n);
+      return s === undefined ? { kind: 'unknown', value: undefined, span } : { kind: 'string', value: s, span };
+    }
+    case 'unary_operator': {
+      const op = n.child(0)?.type;
+      const arg = n.namedChildren[0];
+      if (arg && (op === '-' || op === '+')) {
+        const v = pyValue(arg);
+        if (v.kind === 'number') return { ...v, value: op === '-' ? -(v.value as number) : v.value, span };
+      }
+      return { kind: 'unknown', value: undefined, span };
+    }
+    case 'parenthesized_expression': {
+      const inner = n.namedChildren[0];
+      return inner ? { ...pyValue(inner), span } : { kind: 'unknown', value: undefined, span };
+    }
+    case 'list':
+    case 'tuple': {
+      const items = n.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment').map(pyValue);
+      if (items.some((i) => i.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
+      return { kind: 'array', value: items.map((i) => i.value), span };
+    }
+    case 'dictionary':
+    case 'call': {
+      const fields = dictFields(n);
+      if (!fields || fields.some((f) => f.value.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
+      const o: Record<string, unknown> = {};
+      for (const f of fields) o[f.key] = f.value.value;
+      return { kind: 'object', value: o, span };
+    }
+    default:
+      return { kind: 'unknown', value: undefined, span };
+  }
+}
+
+/** Members of `{...}` or `dict(...)`; undefined when the node is neither. `**x` spreads are skipped. */
+function dictFields(n: TsNode): SourceField[] | undefined {
+  if (n.type === 'dictionary') {
+    const out: SourceField[] = [];
+    for (const p of n.namedChildren) {
+      if (!p || p.type !== 'pair') continue;
+      const k = p.childForFieldName('key');
+      const v = p.childForFieldName('value');
+      const key = k ? stringValue(k) : undefined;
+      if (!k || !v || key === undefined) continue;
+      out.push({ key, keySpan: spanOf(k), value: pyValue(v), span: spanOf(p) });
+    }
+    return out;
+  }
+  if (n.type === 'call' && n.childForFieldName('function')?.text === 'dict') {
+    const args = n.childForFieldName('arguments');
+    if (!args || args.type !== 'argument_list') return undefined;
+    const out: SourceField[] = [];
+    for (const a of args.namedChildren) {
+      if (!a || a.type !== 'keyword_argument') continue;
+      const k = a.childForFieldName('name');
+      const v = a.childForFieldName('value');
+      if (!k || !v) continue;
+      out.push({ key: k.text, keySpan: spanOf(k), value: pyValue(v), span: spanOf(a) });
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** The last name of an assignment target / subscript: `config.rope_scaling` → rope_scaling; `cfg["rope_scaling"]` too. */
+function targetName(n: TsNode): { name: string; objectText?: string } | undefined {
+  if (n.type === 'identifier') return { name: n.text };
+  if (n.type === 'attribute') {
+    const a = n.childForFieldName('attribute');
+    const o = n.childForFieldName('object');
+    return a ? { name: a.text, objectText: o?.text } : undefined;
+  }
+  if (n.type === 'subscript') {
+    const idx = n.childForFieldName('subscript');
+    const s = idx ? stringValue(idx) : undefined;
+    const o = n.childForFieldName('value');
+    return s !== undefined ? { name: s, objectText: o?.text } : undefined;
+  }
+  return undefined;
+}
+
+interface Pending {
+  key: string;
+  keySpan: Span;
+  value: TsNode;
+  info: Omit<PythonBlockInfo, 'spanOffset' | 'style'>;
+  /** Context written beside the block (same call's keywords, the overrides dict). */
+  local: ModelContext;
+  offset: number;
+}
+
+function contextFromKeywords(args: TsNode): { ctx: ModelContext; keywords: Record<string, Span> } {
+  const ctx: ModelContext = {};
+  const keywords: Record<string, Span> = {};
+  for (const a of args.namedChildren) {
+    if (!a || a.type !== 'keyword_argument') continue;
+    const name = a.childForFieldName('name')?.text;
+    const v = a.childForFieldName('value');
+    if (!name || !v) continue;
+    keywords[name] = spanOf(a);
+    addContext(ctx, name, v);
+  }
+  return { ctx, keywords };
+}
+
+/** Records a literal context value; the first one written wins unless `overwrite` (the same call's keywords). */
+function addContext(ctx: ModelContext, name: string, v: TsNode, overwrite = true): void {
+  const ck = CONTEXT_KEYS[name] ?? (SERVING_KEYS.has(name) ? 'servingContext' : undefined);
+  if (!ck || (!overwrite && ctx[ck])) return;
+  const sv = pyValue(v);
+  if (sv.kind !== 'number' && sv.kind !== 'string') return;
+  ctx[ck] = ctxValue(sv.value, 'file', sv.span, sv.isInteger);
+}
+
+/** File-level context: per assigned object (`config.max_position_embeddings = ...`) and for the whole file. */
+interface FileContext {
+  all: ModelContext;
+  byObject: Map<string, ModelContext>;
+}
+
+function lineIndent(text: string, offset: number): string {
+  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(ls, offset))![0];
+}
+
+export function parsePython(uri: string, text: string): ParsedDocument {
+  const suppressions = scanSuppressions(text);
+  const data: PythonData = { suppressions, blockInfo: [], legacySubscripts: [] };
+  const doc: ParsedDocument = { uri, text, dialect: 'python', relevant: false, blocks: [], dialectData: data };
+  if (!parser) {
+    data.error = 'Python parser not initialised: call initPython() first';
+    return doc;
+  }
+  // Cheap gate: files that never mention rope need no tree.
+  if (!/rope_(scaling|parameters)/.test(text)) return doc;
+  const tree = parser.parse(text);
+  if (!tree) return doc;
+  try {
+    const pending: Pending[] = [];
+    const fileCtx: FileContext = { all: {}, byObject: new Map() };
+    const modelIds: { offset: number; id: string }[] = [];
+    const cursor = tree.walk();
+    // Iterative pre-order walk: deep nesting must not overflow the stack.
+    let done = false;
+    while (!done) {
+      const n = cursor.currentNode;
+      visit(n, text, pending, fileCtx, modelIds, data);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+    }
+    for (const p of pending) {
+      const fields = dictFields(p.value);
+      if (!fields) continue;
+      const mid = [...modelIds].reverse().find((m) => m.offset < p.offset) ?? modelIds[0];
+      const known = mid ? knownModel(mid.id) : undefined;
+      const objText = p.info.assignment?.objectText;
+      const objCtx = objText !== undefined ? fileCtx.byObject.get(objText) ?? {} : {};
+      let ctx = mergeContext(p.local, mergeContext(objCtx, fileCtx.all));
+      if (known && mid) {
+        ctx = mergeContext(ctx, knownModelContext(known, mid.id));
+        ctx.modelId = ctxValue(mid.id, 'known-model');
+      }
+      const block: RopeBlock = makeBlock({ dialect: 'python', key: p.key, keySpan: p.keySpan, span: spanOf(p.value), fields, context: ctx });
+      doc.blocks.push(block);
+      data.blockInfo.push({ spanOffset: block.span.offset, style: p.value.type === 'dictionary' ? 'dict' : 'call', ...p.info });
+    }
+    doc.relevant = doc.blocks.length > 0 || data.legacySubscripts.length > 0;
+  } finally {
+    tree.delete();
+  }
+  return doc;
+}
+
+function isDictLike(n: TsNode | null): n is TsNode {
+  return !!n && (n.type === 'dictionary' || (n.type === 'call' && n.childForFieldName('function')?.text === 'dict'));
+}
+
+function visit(
+  n: TsNode, text: string, pending: Pending[], fileCtx: FileContext, modelIds: { offset: number; id: string }[], data: PythonData,
+): void {
+  switch (n.type) {
+    case 'string': {
+      const s = n.text.length < 200 ? stringValue(n) : undefined;
+      if (s && knownModel(s)) modelIds.push({ offset: n.startIndex, id: s });
+      return;
+    }
+    case 'assignment': {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return;
+      const t = targetName(left);
+      if (!t) return;
+      const stmt = n.parent?.type === 'expression_statement' ? n.parent : n;
+      const assignment = { statementSpan: spanOf(stmt), indent: lineIndent(text, stmt.startIndex), objectText: t.objectText };
+      if (isBlockKey(t.name) && isDictLike(right)) {
+        pending.push({ key: t.name, keySpan: spanOf(left), value: right, info: { assignment }, local: {}, offset: n.startIndex });
+      } else if (t.name === 'hf_overrides' && isDictLike(right)) {
+        overrides(right, pending, { assignment });
+      } else {
+        addContext(fileCtx.all, t.name, right, false);
+        if (t.objectText !== undefined) {
+          const o = fileCtx.byObject.get(t.objectText) ?? {};
+          addContext(o, t.name, right);
+          fileCtx.byObject.set(t.objectText, o);
+        }
+      }
+      return;
+    }
+    case 'keyword_argument': {
+      const name = n.childForFieldName('name')?.text;
+      const v = n.childForFieldName('value');
+      const args = n.parent;
+      if (!name || !v || !args || args.type !== 'argument_list') return;
+      if (MODEL_ARG_KEYS.has(name)) {
+        const s = stringValue(v);
+        if (s && !knownModel(s)) fileCtx.all.modelId ??= ctxValue(s, 'file', spanOf(v));
+      }
+      if (isBlockKey(name) && isDictLike(v)) {
+        const { ctx, keywords } = contextFromKeywords(args);
+        pending.push({
+          key: name, keySpan: spanOf(n.childForFieldName('name')!), value: v,
+          info: { call: { argsSpan: spanOf(args), keywordSpan: spanOf(n), keywords } }, local: ctx, offset: n.startIndex,
+        });
+      } else if (name === 'hf_overrides' && isDictLike(v)) {
+        const { keywords } = contextFromKeywords(args);
+        overrides(v, pending, { call: { argsSpan: spanOf(args), keywordSpan: spanOf(n), keywords } });
+      } else {
+        addContext(fileCtx.all, name, v, false);
+      }
+      return;
+    }
+    case 'subscript': {
+      const obj = n.childForFieldName('value');
+      const idx = n.childForFieldName('subscript');
+      if (!obj || !idx) return;
+      const key = stringValue(idx);
+      if (key !== 'type' && key !== 'rope_type') return;
+      const t = targetName(obj);
+      if (!t || !isBlockKey(t.name)) return;
+      // A write (`x.rope_scaling["type"] = ...`) or `del` cannot raise KeyError.
+      const p = n.parent;
+      if (p && p.type === 'assignment' && p.childForFieldName('left')?.id === n.id) return;
+      if (p && (p.type === 'delete_statement' || p.type === 'augmented_assignment')) return;
+      data.legacySubscripts.push({ span: spanOf(n), objectText: obj.text, key });
+      return;
+    }
+    default:
+  }
+}
+
+/** `hf_overrides={"rope_scaling": {...}, "max_position_embeddings": N}` (vLLM). */
+function overrides(dict: TsNode, pending: Pending[], info: Omit<PythonBlockInfo, 'spanOffset' | 'style'>): void {
+  const fields = dictFields(dict);
+  if (!fields) return;
+  const local: ModelContext = {};
+  for (const f of fields) {
+    const ck = CONTEXT_KEYS[f.key];
+    if (ck && (f.value.kind === 'number' || f.value.kind === 'string')) {
+      local[ck] = { value: f.value.value, span: f.value.span, source: 'file', isInteger: f.value.isInteger } as ContextValue;
+    }
+  }
+  const members = dict.type === 'dictionary' ? dict.namedChildren.filter((c) => c?.type === 'pair') : dict.childForFieldName('arguments')?.namedChildren ?? [];
+  for (const m of members) {
+    if (!m) continue;
+    const k = m.type === 'pair' ? m.childForFieldName('key') : m.childForFieldName('name');
+    const v = m.childForFieldName('value');
+    if (!k || !v) continue;
+    const key = m.type === 'pair' ? stringValue(k) : k.text;
+    if (!key || !isBlockKey(key) || !isDictLike(v)) continue;
+    pending.push({ key, keySpan: spanOf(k), value: v, info: { ...info, overridesSpan: spanOf(dict) }, local, offset: m.startIndex });
+  }
+}
+
+export function pythonData(doc: ParsedDocument): PythonData | undefined {
+  const d = doc.dialectData as PythonData | undefined;
+  return d && Array.isArray(d.blockInfo) && Array.isArray(d.legacySubscripts) ? d : undefined;
+}
+
+export function pythonBlockInfo(doc: ParsedDocument, block: RopeBlock): PythonBlockInfo | undefined {
+  return pythonData(doc)?.blockInfo.find((i) => i.spanOffset === block.span.offset);
+}
