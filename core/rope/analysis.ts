@@ -95,17 +95,18 @@ export function analyzeDims(result: RopeResult, originalContext: number | undefi
   return out;
 }
 
-/** vLLM `_get_and_verify_max_len`: mpe, then for types other than su/longrope/llama3 × factor (yarn: omp × factor). */
+/**
+ * vLLM `_get_and_verify_max_len`: max_position_embeddings, then for rope types other than su/longrope/llama3
+ * × factor (default 1), where yarn starts from the block's original_max_position_embeddings.
+ */
 export function vllmDerivedMaxLen(result: RopeResult, params: Record<string, unknown>, facts: RopeFacts): number | null {
   const mpe = facts.maxPositionEmbeddings;
   const type = result.declaredType;
-  const factor = typeof params['factor'] === 'number' ? (params['factor'] as number) : undefined;
-  if (['su', 'longrope', 'llama3', 'default', 'mrope'].includes(type) || factor === undefined) return mpe ?? null;
+  if (['su', 'longrope', 'llama3'].includes(type)) return mpe ?? null;
+  const factor = typeof params['factor'] === 'number' ? (params['factor'] as number) : 1;
   let derived = mpe;
-  if (type === 'yarn') {
-    const omp = params['original_max_position_embeddings'];
-    if (typeof omp === 'number') derived = omp;
-  }
+  const omp = params['original_max_position_embeddings'];
+  if (type === 'yarn' && typeof omp === 'number') derived = omp;
   return derived === undefined ? null : Math.floor(derived * factor);
 }
 

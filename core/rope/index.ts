@@ -58,30 +58,36 @@ function finiteNumber(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** The type a release computes for a block, with aliases resolved. */
-export function resolveRopeType(params: Record<string, unknown>, facts: RopeFacts): { type: string; declared: string; notes: string[] } {
+/** The type a release computes for a block, with aliases resolved (`aliasError`: transformers would not accept it). */
+export function resolveRopeType(
+  params: Record<string, unknown>, facts: RopeFacts,
+): { type: string; declared: string; notes: string[]; aliasError?: string } {
   const raw = params['rope_type'] ?? params['type'];
   const declared = typeof raw === 'string' ? raw : Object.keys(params).length === 0 ? 'default' : 'None';
   const notes: string[] = [];
-  let type = declared;
-  const phi3 = facts.modelType === 'phi3';
-  if (phi3 && (declared === 'su' || declared === 'yarn')) {
-    type = 'longrope';
-    notes.push(`Phi3Config remaps rope type '${declared}' to 'longrope'`);
-  } else if (declared === 'mrope') {
-    type = 'default';
-    notes.push("'mrope' is handled by the Qwen2-VL model code: default frequencies, split across sections");
+  const phi3 = typeof facts.modelType === 'string' && facts.modelType.startsWith('phi3');
+  if (declared === 'su' || (phi3 && declared === 'yarn')) {
+    if (phi3) {
+      notes.push(`Phi3Config remaps rope type '${declared}' to 'longrope'`);
+      return { type: 'longrope', declared, notes };
+    }
+    notes.push("'su' is the old name of longrope: computed as longrope");
+    return { type: 'longrope', declared, notes, aliasError: "only Phi3Config maps rope type 'su' to 'longrope'; elsewhere model init fails with KeyError" };
   }
-  return { type, declared, notes };
+  if (declared === 'mrope') {
+    notes.push("'mrope' is handled by the Qwen2-VL model code: default frequencies, split across sections");
+    return { type: 'default', declared, notes };
+  }
+  return { type: declared, declared, notes };
 }
 
 export function computeRope(input: RopeInput): RopeResult {
   const features = input.features ?? featuresFor(input.transformersVersion);
   const params = input.params ?? {};
   const facts = input.facts;
-  const { type: resolved, declared, notes } = resolveRopeType(params, facts);
+  const { type: resolved, declared, notes, aliasError } = resolveRopeType(params, facts);
   let type = input.ropeType ?? resolved;
-  let error: string | undefined;
+  let error: string | undefined = input.ropeType === undefined ? aliasError : undefined;
 
   if (input.ropeType === undefined) {
     if (declared === 'None') {

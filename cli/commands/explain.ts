@@ -1,0 +1,75 @@
+// `ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE`: what every rope block in FILE does to
+// each rotary dimension (see core/explain.ts).
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { explainDocument, renderExplainText, type ExplainOptions } from '../../core/explain';
+import { detectDialect, parseDocument } from '../../core/parse/index';
+import { parseVersion } from '../../core/versions';
+import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
+
+const USAGE = 'usage: ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE';
+
+interface Args {
+  json: boolean;
+  file: string;
+  opts: ExplainOptions;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  let json = false;
+  let file: string | undefined;
+  const opts: ExplainOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (a === '--json') json = true;
+    else if (a === '--seq-len') {
+      const v = value();
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) return `--seq-len needs a positive integer, got ${v ?? 'nothing'}`;
+      opts.seqLen = Number(v);
+    } else if (a === '--transformers') {
+      const v = value();
+      if (v === undefined || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version like 4.45 or 5.15.0, got ${v ?? 'nothing'}`;
+      if (v !== 'latest') opts.transformersVersion = v;
+    } else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
+    else if (file !== undefined) return `one FILE expected, got ${file} and ${a}`;
+    else file = a;
+  }
+  if (file === undefined) return 'missing FILE';
+  return { json, file, opts };
+}
+
+export const run: CliCommand = async (argv, io) => {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    io.stdout(USAGE + '\n');
+    return EXIT_OK;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    io.stderr(`ropelens explain: ${args} (${USAGE})\n`);
+    return EXIT_USAGE;
+  }
+  const path = isAbsolute(args.file) ? args.file : resolve(io.cwd, args.file);
+  const uri = pathToFileURL(path).href;
+  if (!detectDialect(uri)) {
+    io.stderr(`ropelens explain: ${args.file}: not a file RoPE Lens reads (.json, .py, .yaml, .sh)\n`);
+    return EXIT_USAGE;
+  }
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    io.stderr(`ropelens explain: cannot read ${args.file}${code ? ` (${code})` : ''}\n`);
+    return EXIT_USAGE;
+  }
+  const result = explainDocument(parseDocument(uri, text), args.opts);
+  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : renderExplainText(result, args.file));
+  return EXIT_OK;
+};
