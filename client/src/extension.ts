@@ -1,0 +1,22 @@
+// Extension entry: wiring only. The server does the analysis; commands.ts and languageClient.ts hold the rest.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import { createLanguageClient, trackStatus } from './languageClient';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('RoPE Lens', { log: true });
+  context.subscriptions.push(output);
+  client = createLanguageClient(context, output);
+  registerCommands(context, client, output);
+  trackStatus(context, client);
+  // Not awaited: the server starts in the background so activation stays short; failures go to the output channel.
+  client.start().catch((e: unknown) => output.appendLine(`RoPE Lens server failed to start: ${String(e)}`));
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

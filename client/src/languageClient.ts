@@ -1,0 +1,67 @@
+// The language client: how the server starts, which documents it sees, and the status it reports back.
+import * as vscode from 'vscode';
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { NOTIFY_STATUS, type StatusParams } from '../../server/src/protocol';
+import { parseSettings } from './config';
+
+export const LANGUAGES = ['json', 'jsonc', 'python', 'yaml', 'shellscript', 'dockerfile', 'makefile'] as const;
+
+export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
+  { scheme: 'file', language },
+  { scheme: 'untitled', language },
+  { scheme: 'vscode-vfs', language },
+]);
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    // The server pulls settings with workspace/configuration; this only makes the client announce changes.
+    synchronize: { configurationSection: 'ropelens' },
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationFailedHandler: (e) => {
+      output.appendLine(`RoPE Lens server failed to start: ${String(e)}`);
+      return false;
+    },
+  };
+  return new LanguageClient('ropelens', 'RoPE Lens', serverOptions, clientOptions);
+}
+
+/**
+ * The language status item (transformers version in use) and the `ropelens.activeHasRopeContext` context key
+ * that shows "Extend context with YaRN…" and "Preview this block" only where they apply.
+ */
+export function trackStatus(context: vscode.ExtensionContext, client: LanguageClient): void {
+  const item = vscode.languages.createLanguageStatusItem('ropelens.status', DOCUMENT_SELECTOR);
+  item.name = 'RoPE Lens';
+  item.command = { title: 'Show output', command: 'ropelens.showOutput' };
+  context.subscriptions.push(item);
+  const relevant = new Map<string, boolean>();
+
+  const refresh = (): void => {
+    const editor = vscode.window.activeTextEditor;
+    const uri = editor?.document.uri;
+    const settings = parseSettings(vscode.workspace.getConfiguration('ropelens', uri));
+    item.text = settings.enable ? `transformers ${settings.transformersVersion}` : 'RoPE Lens off';
+    item.detail = 'RoPE Lens describes this transformers release (setting ropelens.transformersVersion)';
+    void vscode.commands.executeCommand('setContext', 'ropelens.activeHasRopeContext', uri ? relevant.get(uri.toString()) === true : false);
+  };
+
+  context.subscriptions.push(
+    client.onNotification(NOTIFY_STATUS, (s: StatusParams) => {
+      relevant.set(s.uri, s.relevant);
+      refresh();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(refresh),
+    vscode.workspace.onDidCloseTextDocument((d) => relevant.delete(d.uri.toString())),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ropelens')) refresh();
+    }),
+  );
+  refresh();
+}

@@ -1,0 +1,130 @@
+// Code actions read the fix payload the diagnostics carried (`data`); refactors (extend, migrate) and
+// fix-all compute edits from the cached parse of the current version.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedDocument, RopeBlock } from '../../../core/model';
+import { CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
+import { findingsFor, type ServerState } from './diagnostics';
+import { fixAllEdits, migrateEdits } from './refactors';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ropelens`;
+const EXTEND_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.extendYarn`;
+const MIGRATE_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.migrate`;
+
+const COMMENT_DIALECTS = new Set(['python', 'yaml', 'shell']);
+
+function wanted(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+}
+
+export async function onCodeAction(state: ServerState, params: CodeActionParams): Promise<CodeAction[]> {
+  const doc = state.documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  const settings = await state.settings.get(doc.uri);
+  if (!settings.enable) return [];
+  const parsed = state.cache.get(doc);
+  if (!parsed.relevant) return [];
+  const only = params.context.only;
+  const uri = doc.uri;
+  const actions: CodeAction[] = [];
+
+  if (wanted(only, CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      if (d.source !== 'ropelens') continue;
+      actions.push(...quickFixes(doc, parsed, d));
+    }
+  }
+
+  const offset = doc.offsetAt(params.range.start);
+  const block = blockAt(parsed, offset);
+  if (wanted(only, EXTEND_KIND) && (block || parsed.blocks.length === 0)) {
+    actions.push({
+      title: 'Extend context with YaRN…',
+      kind: EXTEND_KIND,
+      command: { title: 'Extend context with YaRN…', command: CMD_EXTEND_YARN, arguments: [uri, block?.path] },
+    });
+  }
+  if (block && wanted(only, MIGRATE_KIND)) {
+    for (const to of ['v5', 'v4'] as const) {
+      if (block.api === to) continue;
+      const edits = migrateEdits(doc, parsed, block, to);
+      if (!edits?.length) continue;
+      actions.push({
+        title: to === 'v5' ? 'Migrate to transformers 5 (`rope_parameters`)' : 'Migrate to transformers 4 (`rope_scaling`)',
+        kind: `${MIGRATE_KIND}.${to === 'v5' ? 'toV5' : 'toV4'}`,
+        edit: { changes: { [uri]: edits } },
+      });
+    }
+  }
+  if (only && wanted(only, FIX_ALL_KIND) && only.some((o) => o.startsWith(CodeActionKind.Source))) {
+    const { findings } = await findingsFor(state, doc);
+    if (state.documents.get(uri)?.version === doc.version) {
+      const edits = fixAllEdits(doc, parsed, findings);
+      if (edits.length) actions.push({ title: 'Fix all RoPE Lens problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
+    }
+  }
+  return actions;
+}
+
+function blockAt(parsed: ParsedDocument, offset: number): RopeBlock | undefined {
+  const inside = (s: { offset: number; length: number } | undefined) => s !== undefined && offset >= s.offset && offset <= s.offset + s.length;
+  return parsed.blocks.filter((b) => inside(b.span) || inside(b.keySpan)).sort((a, b) => a.span.length - b.span.length)[0];
+}
+
+function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic): CodeAction[] {
+  const data = d.data as DiagnosticData | undefined;
+  const ruleId = typeof d.code === 'string' ? d.code : data?.ruleId;
+  if (!ruleId) return [];
+  const uri = doc.uri;
+  const out: CodeAction[] = [];
+  // Fixes computed for another version would land on the wrong text.
+  if (data && data.version === doc.version) {
+    for (const f of data.fixes ?? []) {
+      out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: f.isPreferred === true, edit: { changes: { [uri]: f.edits } } });
+    }
+  }
+  if (COMMENT_DIALECTS.has(parsed.dialect)) {
+    const line = disableLineEdit(doc, d.range.start.line, ruleId);
+    if (line) out.push({ title: `Disable ${ruleId} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [line] } } });
+    out.push({ title: `Ignore ${ruleId} in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [disableFileEdit(doc, ruleId)] } } });
+  } else {
+    out.push({ title: `Ignore ${ruleId} in this file`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: `Ignore ${ruleId} in this file`, command: CMD_IGNORE_RULE_IN_FILE, arguments: [uri, ruleId] } });
+  }
+  out.push({ title: `Show documentation for ${ruleId}`, kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: `Show documentation for ${ruleId}`, command: CMD_SHOW_RULE_DOC, arguments: [ruleId] } });
+  return out;
+}
+
+function lineText(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+/**
+ * `# ropelens-disable-next-line <rule>` above the line. Not offered inside a `\`-continued command: a comment
+ * line there would end the command.
+ */
+export function disableLineEdit(doc: TextDocument, line: number, ruleId: string): TextEdit | undefined {
+  const l = line;
+  if (l > 0 && /\\\s*$/.test(lineText(doc, l - 1))) return undefined;
+  const indent = /^[ \t]*/.exec(lineText(doc, l))![0];
+  return { range: { start: { line: l, character: 0 }, end: { line: l, character: 0 } }, newText: `${indent}# ropelens-disable-next-line ${ruleId}\n` };
+}
+
+/** Adds the rule to an existing `# ropelens-disable-file` comment, or writes one at the top (after a shebang). */
+export function disableFileEdit(doc: TextDocument, ruleId: string): TextEdit {
+  const lines = Math.min(doc.lineCount, 50);
+  for (let l = 0; l < lines; l++) {
+    const t = lineText(doc, l);
+    const m = /^(\s*#\s*ropelens-disable-file\b)(.*)$/.exec(t);
+    if (m) {
+      const end = { line: l, character: t.length };
+      return { range: { start: end, end }, newText: m[2]!.trim() ? `, ${ruleId}` : ` ${ruleId}` };
+    }
+  }
+  const first = doc.lineCount > 0 ? lineText(doc, 0) : '';
+  const at = /^#!/.test(first) || /^#.*coding[:=]/.test(first) ? 1 : 0;
+  if (at === 1 && doc.lineCount === 1) {
+    const end = { line: 0, character: first.length };
+    return { range: { start: end, end }, newText: `\n# ropelens-disable-file ${ruleId}` };
+  }
+  return { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: `# ropelens-disable-file ${ruleId}\n` };
+}

@@ -1,0 +1,65 @@
+// workspace/executeCommand on the server: the edits behind "Extend context with YaRN…" (the client asks the
+// target length; tests pass it as an argument) and the block facts the client's input box needs.
+import type { ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
+import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
+import { CMD_SERVER_BLOCK_INFO, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ExtendYarnArgs } from '../protocol';
+import type { ServerState } from './diagnostics';
+import { extendYarnEdits } from './refactors';
+
+export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO];
+
+export interface ExtendYarnResult {
+  edit?: WorkspaceEdit;
+  summary?: string;
+  applied?: boolean;
+  error?: string;
+}
+
+function pickBlock(parsed: ParsedDocument, blockPath: unknown): RopeBlock | undefined {
+  if (typeof blockPath === 'string') return parsed.blocks.find((b) => b.path === blockPath);
+  return parsed.blocks[0];
+}
+
+function currentContext(parsed: ParsedDocument, block: RopeBlock | undefined): number | undefined {
+  const v = (block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+export async function onExecuteCommand(state: ServerState, params: ExecuteCommandParams): Promise<unknown> {
+  const arg = (params.arguments?.[0] ?? {}) as Partial<ExtendYarnArgs>;
+  const doc = typeof arg.uri === 'string' ? state.documents.get(arg.uri) : undefined;
+  if (!doc) return params.command === CMD_SERVER_BLOCK_INFO ? ({ relevant: false } satisfies BlockInfo) : ({ error: 'The document is not open.' } satisfies ExtendYarnResult);
+  const parsed = state.cache.get(doc);
+  const block = pickBlock(parsed, arg.blockPath);
+
+  if (params.command === CMD_SERVER_BLOCK_INFO) {
+    const info: BlockInfo = { relevant: parsed.relevant };
+    if (block) {
+      info.blockPath = block.path;
+      info.api = block.api;
+      const t = ropeTypeOf(block);
+      if (t) info.ropeType = t;
+    }
+    const ctx = currentContext(parsed, block);
+    if (ctx !== undefined) info.currentContext = ctx;
+    return info;
+  }
+
+  if (params.command === CMD_SERVER_EXTEND_YARN) {
+    if (!parsed.relevant) return { error: 'This file does not look like a model config.' } satisfies ExtendYarnResult;
+    if (typeof arg.blockPath === 'string' && !block) return { error: `No rope block at ${arg.blockPath}.` } satisfies ExtendYarnResult;
+    const target = Number(arg.target);
+    if (!Number.isSafeInteger(target) || target < 2) return { error: 'The target length must be a whole number of tokens.' } satisfies ExtendYarnResult;
+    const settings = await state.settings.get(doc.uri);
+    const res = extendYarnEdits(doc, parsed, block, target, arg.api ?? undefined, settings.transformersVersion);
+    if ('error' in res) return res;
+    const edit: WorkspaceEdit = { changes: { [doc.uri]: res.edits } };
+    const out: ExtendYarnResult = { edit, summary: res.summary };
+    if (arg.apply) {
+      const applied = await state.connection.workspace.applyEdit({ label: 'Extend context with YaRN', edit });
+      out.applied = applied.applied;
+    }
+    return out;
+  }
+  return null;
+}

@@ -1,0 +1,59 @@
+// Names shared by the language server and the extension client (the client bundles this file too).
+
+/** Server-side command: computes (and optionally applies) the YaRN edit for a target length. */
+export const CMD_SERVER_EXTEND_YARN = 'ropelens.server.extendContextYarn';
+/** Server-side command: facts about the block the client asks a target length for. */
+export const CMD_SERVER_BLOCK_INFO = 'ropelens.server.blockInfo';
+
+/** Client-side commands that code actions point at. */
+export const CMD_EXTEND_YARN = 'ropelens.extendContextYarn';
+export const CMD_SHOW_RULE_DOC = 'ropelens.showRuleDoc';
+export const CMD_IGNORE_RULE_IN_FILE = 'ropelens.ignoreRuleInFile';
+
+export interface ExtendYarnArgs {
+  uri: string;
+  /** JSON pointer of the block to change; the first block (or a new one) when absent. */
+  blockPath?: string;
+  target: number;
+  /** Write the edit through workspace/applyEdit as well as returning it. */
+  apply?: boolean;
+  /** Force the key convention ("v4" rope_scaling / "v5" rope_parameters); the file's own otherwise. */
+  api?: 'v4' | 'v5';
+}
+
+export interface BlockInfo {
+  relevant: boolean;
+  blockPath?: string;
+  api?: 'v4' | 'v5';
+  ropeType?: string;
+  /** The context the model handles now (max_position_embeddings), when the file says. */
+  currentContext?: number;
+}
+
+/** Server → client after each validation: drives the context key for menus and the language status item. */
+export const NOTIFY_STATUS = 'ropelens/status';
+export interface StatusParams {
+  uri: string;
+  relevant: boolean;
+  blockCount: number;
+  transformersVersion: string;
+}
+
+/** What a diagnostic carries in `data`, so code actions never re-run analysis. */
+export interface DiagnosticData {
+  ruleId: string;
+  /** Document version the fixes were computed for. */
+  version: number;
+  blockPath?: string;
+  fixes: Array<{ title: string; isPreferred?: boolean; edits: Array<{ range: LspRange; newText: string }> }>;
+}
+
+export interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+export const DOCS_BASE = 'https://github.com/ropelens/ropelens/blob/main/docs/rules.md';
+export function ruleDocUrl(ruleId: string): string {
+  return `${DOCS_BASE}#${ruleId}`;
+}
