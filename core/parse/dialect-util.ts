@@ -71,11 +71,11 @@ export interface MappedText {
   quote: 'none' | 'single' | 'double' | 'json';
 }
 
+/** map[i] is where character i's source starts (an escape's backslash); map[text.length] where the last one ends. */
 export function mappedSpan(m: MappedText, offset: number, length: number): Span {
-  const start = m.map[Math.max(0, Math.min(offset, m.text.length))]!;
-  if (length <= 0) return { offset: start, length: 0 };
-  const lastIdx = Math.min(offset + length - 1, m.text.length - 1);
-  const end = m.map[lastIdx]! + 1;
+  const clamp = (i: number): number => Math.max(0, Math.min(i, m.text.length));
+  const start = m.map[clamp(offset)]!;
+  const end = m.map[clamp(offset + Math.max(0, length))]!;
   return { offset: start, length: Math.max(0, end - start) };
 }
 
