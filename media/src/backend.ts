@@ -1,0 +1,95 @@
+// Picks the onnxruntime-web build and execution provider for the view: WebGPU when the webview has an adapter
+// (or when forced), otherwise WASM on one thread (webviews are not cross-origin isolated: no SharedArrayBuffer).
+// A failed WebGPU start falls back to WASM and says why. The .wasm files come from the extension (dist/media/ort).
+import { ortRuntime, type ModelSession, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
+import type { BackendChoice, BackendUsed } from './protocol';
+
+export interface BackendState {
+  used: BackendUsed;
+  /** Set when WebGPU was wanted (forced or auto with an adapter) but WASM ran. */
+  fallbackReason?: string;
+  /** e.g. "google swiftshader (fallback adapter)". */
+  adapter?: string;
+}
+
+/** A runtime that remembers which backend actually created the session. */
+export interface ViewRuntime extends PreviewRuntime {
+  readonly state: BackendState;
+}
+
+type OrtModule = OrtLike & { env: { wasm: Record<string, unknown>; logLevel?: string } };
+
+// The two builds are separate module instances (each with its own env); both are bundled into webview.js.
+async function loadOrt(kind: BackendUsed, ortBaseUri: string): Promise<OrtModule> {
+  const ort = (kind === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+  const file = kind === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify.wasm' : 'ort-wasm-simd-threaded.wasm';
+  ort.env.wasm.wasmPaths = { wasm: new URL(file, ortBaseUri).href };
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false; // a proxy worker would need importScripts, which webview workers cannot do
+  ort.env.logLevel = 'error';
+  return ort;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string }; isFallbackAdapter?: boolean } | null>;
+}
+
+/** The adapter's description, or undefined when the page has no WebGPU adapter. */
+export async function probeWebGpu(): Promise<string | undefined> {
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  if (!gpu) return undefined;
+  try {
+    const a = await gpu.requestAdapter();
+    if (!a) return undefined;
+    const info = a.info ?? {};
+    return `${[info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const WASM_NAME = 'onnxruntime-web wasm (1 thread)';
+const WEBGPU_NAME = 'onnxruntime-web webgpu';
+
+function msg(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The runtime for a backend choice. WebGPU is attempted when forced, or on `auto` when an adapter exists;
+ * if its session cannot be created, the WASM build takes over and `state.fallbackReason` says why.
+ */
+export async function makeRuntime(choice: BackendChoice, ortBaseUri: string): Promise<ViewRuntime> {
+  const state: BackendState = { used: 'wasm' };
+  let wantGpu = choice === 'webgpu';
+  if (choice !== 'wasm') {
+    state.adapter = await probeWebGpu();
+    if (choice === 'auto') wantGpu = state.adapter !== undefined;
+    else if (state.adapter === undefined) {
+      wantGpu = false;
+      state.fallbackReason = 'WebGPU was requested but this webview has no GPU adapter; ran on WebAssembly instead.';
+    }
+  }
+  const wasmRuntime = async (): Promise<PreviewRuntime> => ortRuntime(await loadOrt('wasm', ortBaseUri), WASM_NAME, { executionProviders: ['wasm'] });
+  return {
+    state,
+    get name() {
+      return state.used === 'webgpu' ? `${WEBGPU_NAME}${state.adapter ? ` on ${state.adapter}` : ''}` : WASM_NAME;
+    },
+    async createSession(model: Uint8Array): Promise<ModelSession> {
+      if (wantGpu) {
+        try {
+          const ort = await loadOrt('webgpu', ortBaseUri);
+          const s = await ortRuntime(ort, WEBGPU_NAME, { executionProviders: ['webgpu'] }).createSession(model);
+          state.used = 'webgpu';
+          return s;
+        } catch (e) {
+          // A model that is not loadable fails the same way on WASM: let that path report it.
+          state.fallbackReason = `WebGPU failed to start (${msg(e)}); ran on WebAssembly instead.`;
+        }
+      }
+      state.used = 'wasm';
+      return (await wasmRuntime()).createSession(model);
+    },
+  };
+}

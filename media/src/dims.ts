@@ -1,0 +1,160 @@
+// Second panel: the user's exact block drawn per rotary frequency — wavelength before and after scaling against
+// the original context, each frequency's band (kept / blended / interpolated), and the attention factor.
+import { analyzeRope, ropeInputOf, type DimStatus } from '../../core/rope/analysis';
+import { yTicks } from './chart';
+import { tokens } from './methods';
+import type { BlockInfo } from './protocol';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export type Band = DimStatus;
+export interface DimRow {
+  j: number;
+  wavelength0: number;
+  wavelength: number;
+  band: Band;
+  /** Interpolation share (0 kept … 1 ÷factor) when the method defines one. */
+  weight?: number;
+}
+export interface DimView {
+  ropeType: string;
+  ropeDim: number;
+  factor: number;
+  attentionFactor: number;
+  originalContext?: number;
+  extendedContext?: number;
+  rows: DimRow[];
+  /** The one-line summary hover and the CLI show ("dims 0–11 kept, …; attention ×1.35; …"). */
+  summary: string;
+  notes: string[];
+  error?: string;
+}
+
+/** Per-frequency view of a block, from the rope math core's analysis (pure; exported for tests). */
+export function analyseBlock(block: BlockInfo, transformersVersion?: string): DimView {
+  const input = ropeInputOf(block, transformersVersion ? { transformersVersion } : {});
+  const a = analyzeRope(input);
+  const rows: DimRow[] = a.dims.map((d) => {
+    const row: DimRow = { j: d.index, wavelength0: (2 * Math.PI) / d.defaultInvFreq, wavelength: d.wavelength, band: d.status };
+    if (d.weight !== null) row.weight = d.weight;
+    return row;
+  });
+  const view: DimView = {
+    ropeType: a.result.ropeType,
+    ropeDim: a.result.ropeDim,
+    factor: a.result.factor,
+    attentionFactor: a.result.attentionFactor,
+    rows,
+    summary: a.summary,
+    notes: a.result.notes,
+  };
+  const orig = a.result.originalContext ?? input.facts.maxPositionEmbeddings;
+  if (orig !== undefined) view.originalContext = orig;
+  if (a.effectiveContext.transformers !== null) view.extendedContext = a.effectiveContext.transformers;
+  if (a.result.error) view.error = a.result.error;
+  return view;
+}
+
+function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  parent.appendChild(e);
+  return e;
+}
+
+export function renderDims(host: HTMLElement, block: BlockInfo | null, transformersVersion?: string): void {
+  host.replaceChildren();
+  if (!block) {
+    const p = document.createElement('p');
+    p.className = 'muted';
+    p.textContent = 'Pick a block (from the editor or an example) to see what it does to each rotary frequency.';
+    host.appendChild(p);
+    return;
+  }
+  let v: DimView;
+  try {
+    v = analyseBlock(block, transformersVersion);
+  } catch (e) {
+    const p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = `This block cannot be analysed: ${e instanceof Error ? e.message : String(e)}`;
+    host.appendChild(p);
+    return;
+  }
+  const facts = document.createElement('dl');
+  facts.className = 'facts';
+  const add = (k: string, val: string) => {
+    const dt = document.createElement('dt');
+    dt.textContent = k;
+    const dd = document.createElement('dd');
+    dd.textContent = val;
+    facts.append(dt, dd);
+  };
+  add('Type', v.ropeType);
+  add('Factor', `×${+v.factor.toFixed(3)}`);
+  add('Attention', `×${v.attentionFactor.toFixed(4)}`);
+  add('Rotary dim', `${v.ropeDim} (${v.rows.length} frequencies)`);
+  if (v.originalContext) add('Original context', `${tokens(v.originalContext)} tokens`);
+  host.appendChild(facts);
+
+  const sum = document.createElement('p');
+  sum.className = 'band-summary';
+  sum.textContent = v.summary;
+  host.appendChild(sum);
+
+  // Chart: x = frequency index, y = wavelength (log); bars coloured by band; reference lines at the contexts.
+  const W = 360, H = 170, m = { l: 44, r: 8, t: 8, b: 22 };
+  const n = v.rows.length;
+  const wl = v.rows.flatMap((r) => [r.wavelength0, r.wavelength]).filter((x) => Number.isFinite(x) && x > 0);
+  const ctx = [v.originalContext, v.extendedContext].filter((x): x is number => !!x);
+  const lo = Math.min(...wl) / 1.3;
+  const hi = Math.max(...wl, ...ctx) * 1.3;
+  const sy = (y: number) => m.t + (1 - (Math.log10(y) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (H - m.t - m.b);
+  const bw = (W - m.l - m.r) / Math.max(n, 1);
+  const sx = (j: number) => m.l + j * bw;
+  const wrap = document.createElement('div');
+  wrap.className = 'chart-plot';
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Wavelength per rotary frequency, before and after scaling. ${sum.textContent}` }, wrap);
+  const grid = el('g', { class: 'grid' }, svg);
+  for (const t of yTicks(lo, hi, true).filter((_, i, a) => a.length < 8 || i % 3 === 0)) {
+    el('line', { x1: m.l, x2: W - m.r, y1: sy(t), y2: sy(t) }, grid);
+    el('text', { x: m.l - 6, y: sy(t) + 3.5, class: 'tick y' }, grid).textContent = tokens(Math.round(t));
+  }
+  for (const r of v.rows) {
+    const y = sy(Math.min(r.wavelength, hi));
+    const rect = el('rect', { x: sx(r.j) + 1, y, width: Math.max(bw - 2, 1), height: H - m.b - y, class: `band band-${r.band}` }, svg);
+    el('title', {}, rect).textContent = `freq ${r.j}: wavelength ${Math.round(r.wavelength0).toLocaleString('en-US')} → ${Math.round(r.wavelength).toLocaleString('en-US')} tokens (${r.band}${r.weight !== undefined && r.band === 'blended' ? `, ${(r.weight * 100).toFixed(0)}% interpolated` : ''})`;
+    el('line', { x1: sx(r.j) + 1, x2: sx(r.j) + bw - 1, y1: sy(r.wavelength0), y2: sy(r.wavelength0), class: 'orig-tick' }, svg);
+  }
+  for (const [val, cls, label] of [[v.originalContext, 'ctx-orig', 'original'], [v.extendedContext, 'ctx-ext', 'extended']] as const) {
+    if (!val || (cls === 'ctx-ext' && val === v.originalContext)) continue;
+    el('line', { x1: m.l, x2: W - m.r, y1: sy(val), y2: sy(val), class: cls }, svg);
+    el('text', { x: W - m.r - 2, y: sy(val) - 3, class: `ctx-label ${cls}` }, svg).textContent = `${label} ${tokens(val)}`;
+  }
+  for (let j = 0; j < n; j += Math.max(1, Math.ceil(n / 8))) {
+    el('text', { x: sx(j) + bw / 2, y: H - m.b + 13, class: 'tick x' }, svg).textContent = String(j);
+  }
+  host.appendChild(wrap);
+  const legend = document.createElement('div');
+  legend.className = 'legend static';
+  for (const [cls, label] of [['band-kept', 'kept'], ['band-blended', 'blended'], ['band-interpolated', 'interpolated'], ['band-scaled', 'rescaled'], ['band-unrotated', 'unrotated'], ['orig-tick', 'unscaled wavelength']] as const) {
+    if (cls.startsWith('band-') && !v.rows.some((r) => `band-${r.band}` === cls)) continue;
+    const s = document.createElement('span');
+    s.className = `legend-item ${cls}`;
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    s.append(sw, label);
+    legend.appendChild(s);
+  }
+  host.appendChild(legend);
+  if (v.error || v.notes.length) {
+    const ul = document.createElement('ul');
+    ul.className = 'notes';
+    for (const t of [...(v.error ? [`transformers would refuse this block: ${v.error}`] : []), ...v.notes]) {
+      const li = document.createElement('li');
+      li.textContent = t;
+      ul.appendChild(li);
+    }
+    host.appendChild(ul);
+  }
+}

@@ -1,0 +1,101 @@
+// The webview's side of the preview engine (core/preview): fetches the bundled model and probes from the
+// extension, keeps them (and the engine's warm session) across runs, maps the user's block to "yours", and
+// turns every failure into one sentence for the view.
+import { isPreviewError, type PreviewRequest, type PreviewResult, type PreviewRunOptions, type YoursSpec } from '../../core/preview/types';
+import type { PreviewRuntime } from '../../core/preview/runtime';
+import type { BlockInfo } from './protocol';
+
+export interface AssetUris {
+  modelUri: string;
+  evalUri: string;
+  needlesUri: string;
+}
+
+export interface RawAssets {
+  model: Uint8Array;
+  evalText: Uint8Array;
+  needles: unknown;
+}
+
+const fileName = (uri: string) => decodeURIComponent(uri.split(/[?#]/)[0]!.split('/').pop() ?? uri);
+
+async function fetchBytes(uri: string, what: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(uri);
+  } catch (e) {
+    throw new AssetError(`The preview ${what} (${fileName(uri)}) could not be loaded: ${e instanceof Error ? e.message : String(e)}. Reinstall RoPE Lens.`);
+  }
+  if (!res.ok) throw new AssetError(`The preview ${what} (${fileName(uri)}) is missing (HTTP ${res.status}). Reinstall RoPE Lens.`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+export class AssetError extends Error {
+  override readonly name = 'AssetError';
+}
+
+/** The user's original context in their tokens: original_max_position_embeddings, else max_position_embeddings. */
+export function userOriginalOf(b: BlockInfo): number | undefined {
+  const omp = b.params['original_max_position_embeddings'] ?? b.context.originalMaxPositionEmbeddings?.value;
+  if (typeof omp === 'number' && omp > 0) return omp;
+  const mpe = b.context.maxPositionEmbeddings?.value;
+  const f = b.params['factor'];
+  // A linear/dynamic block without omp: max_position_embeddings is the original context.
+  if (typeof mpe === 'number' && mpe > 0) return mpe;
+  return typeof f === 'number' ? undefined : undefined;
+}
+
+export function yoursSpecOf(b: BlockInfo): YoursSpec {
+  const t = b.params['rope_type'] ?? b.params['type'];
+  const spec: YoursSpec = { ropeType: typeof t === 'string' ? t : 'default', params: b.params, label: b.label };
+  const uo = userOriginalOf(b);
+  if (uo !== undefined) spec.originalContext = uo;
+  return spec;
+}
+
+export class EngineHost {
+  private assets?: Promise<RawAssets>;
+  constructor(private readonly uris: AssetUris) {}
+
+  private load(): Promise<RawAssets> {
+    this.assets ??= (async () => {
+      const [model, evalText, needlesBytes] = await Promise.all([
+        fetchBytes(this.uris.modelUri, 'model'),
+        fetchBytes(this.uris.evalUri, 'evaluation text'),
+        fetchBytes(this.uris.needlesUri, 'needle set'),
+      ]);
+      let needles: unknown;
+      try {
+        needles = JSON.parse(new TextDecoder().decode(needlesBytes));
+      } catch {
+        throw new AssetError(`The preview needle set (${fileName(this.uris.needlesUri)}) is not valid JSON. Reinstall RoPE Lens.`);
+      }
+      return { model, evalText, needles };
+    })();
+    this.assets.catch(() => (this.assets = undefined));
+    return this.assets;
+  }
+
+  async run(runtime: PreviewRuntime, req: PreviewRequest, opts: PreviewRunOptions): Promise<PreviewResult> {
+    const assets = await this.load();
+    void assets;
+    void runtime;
+    void req;
+    void opts;
+    throw new Error('the preview engine is not wired yet');
+  }
+
+  isCancel(e: unknown): boolean {
+    return isPreviewError(e) && e.code === 'cancelled';
+  }
+
+  /** One sentence for the user. */
+  explain(e: unknown): string {
+    if (e instanceof AssetError) return e.message;
+    if (isPreviewError(e)) {
+      if (e.code === 'model-corrupt' || e.code === 'model-missing' || e.code === 'assets-invalid') return `${e.message} Reinstall RoPE Lens.`;
+      return e.message;
+    }
+    return `The preview failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
