@@ -1,6 +1,6 @@
 // Pieces shared by the Python, YAML and command-line parsers: turning "key: value" members into the one
 // RopeBlock shape, JSON text embedded in strings (flags, YAML scalars) with spans mapped back to the source,
-// suppression comments, and the rope keys every dialect looks for.
+// and the rope keys every dialect looks for. (Suppression comments are core/suppress.ts.)
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ContextValue, Dialect, Engine, ModelContext, RopeBlock, SourceField, SourceValue, Span } from '../model';
 
@@ -68,7 +68,7 @@ export interface MappedText {
   /** The whole source token (quotes included), replaced when the value is rewritten. */
   span: Span;
   /** How the token was quoted, so a writer can re-quote new text the same way. */
-  quote: 'none' | 'single' | 'double' | 'json';
+  quote: 'none' | 'single' | 'double' | 'json' | 'yaml-plain' | 'yaml-single' | 'yaml-double';
 }
 
 /** map[i] is where character i's source starts (an escape's backslash); map[text.length] where the last one ends. */
@@ -210,28 +210,6 @@ export function decodeJsonString(src: string, start: number, end: number): Mappe
   return { text, map, span: { offset: start, length: end - start }, quote: 'json' };
 }
 
-/** Suppression comments: `# ropelens-disable-next-line id[, id]` and `# ropelens-disable-file id[, id]`. */
-export interface Suppressions {
-  file: string[];
-  /** Line number (0-based) → rule ids suppressed on it. */
-  lines: Record<number, string[]>;
-}
-
-export function scanSuppressions(text: string): Suppressions {
-  const out: Suppressions = { file: [], lines: {} };
-  if (!text.includes('ropelens-disable')) return out;
-  const lines = text.split(/\r\n|\r|\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const m = /#\s*ropelens-disable-(next-line|file)\b([^\n]*)/.exec(lines[i]!);
-    if (!m) continue;
-    const ids = m[2]!.split(/[\s,]+/).map((s) => s.trim()).filter((s) => /^[a-z0-9-]+$/.test(s));
-    const list = ids.length ? ids : ['*'];
-    if (m[1] === 'file') out.file.push(...list);
-    else (out.lines[i + 1] ??= []).push(...list);
-  }
-  return out;
-}
-
 export function ctxValue(value: unknown, source: ContextValue['source'], span?: Span, isInteger?: boolean): ContextValue {
   const c: ContextValue = { value, source };
   if (span) c.span = span;
@@ -244,9 +222,4 @@ export function mergeContext(primary: ModelContext, fallback: ModelContext): Mod
   const out: ModelContext = { ...fallback };
   for (const [k, v] of Object.entries(primary) as [keyof ModelContext, ContextValue | undefined][]) if (v) out[k] = v;
   return out;
-}
-
-/** Dialect payload every non-JSON parser attaches (writers and dialect rules read it). */
-export interface DialectDataBase {
-  suppressions: Suppressions;
 }

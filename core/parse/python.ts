@@ -7,7 +7,7 @@ import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
 import { knownModel, knownModelContext } from '../known-models';
 import {
-  CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, scanSuppressions, type DialectDataBase,
+  CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext,
 } from './dialect-util';
 
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
@@ -73,7 +73,7 @@ export interface LegacySubscript {
   key: string;
 }
 
-export interface PythonData extends DialectDataBase {
+export interface PythonData {
   blockInfo: PythonBlockInfo[];
   legacySubscripts: LegacySubscript[];
   error?: string;
@@ -266,8 +266,7 @@ function lineIndent(text: string, offset: number): string {
 }
 
 export function parsePython(uri: string, text: string): ParsedDocument {
-  const suppressions = scanSuppressions(text);
-  const data: PythonData = { suppressions, blockInfo: [], legacySubscripts: [] };
+  const data: PythonData = { blockInfo: [], legacySubscripts: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'python', relevant: false, blocks: [], dialectData: data };
   if (!parser) {
     data.error = 'Python parser not initialised: call initPython() first';

@@ -6,8 +6,8 @@ import { parseTree } from 'jsonc-parser';
 import type { Engine, ModelContext, ParsedDocument, RopeBlock, SourceField, Span } from '../model';
 import { knownModel, knownModelContext } from '../known-models';
 import {
-  blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, scanSuppressions, verbatim,
-  type DialectDataBase, type MappedText,
+  blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, verbatim,
+  type MappedText,
 } from './dialect-util';
 
 /** One `--flag value` (or `--flag=value`, or `-c N`) on a command line. */
@@ -44,7 +44,7 @@ export interface ShellBlockInfo {
   command: ShellCommand;
 }
 
-export interface ShellData extends DialectDataBase {
+export interface ShellData {
   commands: ShellCommand[];
   blockInfo: ShellBlockInfo[];
 }
@@ -405,7 +405,7 @@ export function commandFromWords(words: MappedText[], style: WordStyle, fallback
 // ---------------------------------------------------------------- documents
 
 export function parseShell(uri: string, text: string, kind: ShellFileKind = shellKindOf(uri)): ParsedDocument {
-  const data: ShellData = { suppressions: scanSuppressions(text), commands: [], blockInfo: [] };
+  const data: ShellData = { commands: [], blockInfo: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'shell', relevant: false, blocks: [], dialectData: data };
   if (!/rope|yarn|--max-model-len|--context-length|--ctx-size|ROPE_/i.test(text)) return doc;
   const env: Record<string, MappedText> = {};
