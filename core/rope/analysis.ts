@@ -6,6 +6,7 @@ import { featuresFor, type VersionFeatures } from '../versions';
 import { contextNumbers, type RopeFacts } from './dim';
 import { defaultInvFreq } from './default';
 import { computeRope, type RopeInput, type RopeResult } from './index';
+import { ntkBase } from './ntk';
 
 /**
  * kept: original frequency (extrapolated past the original context); interpolated: divided by the factor;
@@ -117,7 +118,9 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
   if (mpe !== null && vllm !== null && vllm !== mpe) {
     notes.push(`vLLM derives max_model_len ${fmtInt(vllm)} from the rope block, transformers keeps max_position_embeddings ${fmtInt(mpe)}`);
   }
-  const f = fmtNum(result.factor);
+  // llama.cpp reads the factor as written, whatever transformers release would override it.
+  const written = typeof params['factor'] === 'number' ? (params['factor'] as number) : result.factor;
+  const f = fmtNum(written);
   const flags: string[] = [];
   // llama.cpp does not follow transformers' version rules: it reads the block as written (GGUF context_length = mpe).
   let ctx = mpe;
@@ -128,7 +131,7 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
       flags.push('--rope-scaling yarn', `--rope-scale ${f}`);
       if (orig !== null && orig !== undefined) {
         flags.push(`--yarn-orig-ctx ${orig}`);
-        ctx = Math.floor(orig * result.factor);
+        ctx = Math.floor(orig * written);
       }
       break;
     }
@@ -145,7 +148,7 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
       notes.push('llama.cpp has no dynamic NTK: the closest is --rope-freq-base with the static NTK base');
       break;
     case 'ntk':
-      flags.push(`--rope-freq-base ${Math.round(result.base * Math.pow(result.factor, result.ropeDim / (result.ropeDim - 2)))}`);
+      flags.push(`--rope-freq-base ${Math.round(ntkBase(result.base, result.ropeDim, result.factor))}`);
       break;
     default:
       break;
