@@ -1,5 +1,6 @@
 // The preview's public shapes: what the CLI and the webview send (PreviewRequest), what streams back per
 // (method, length) cell (PreviewCell), and the final JSON (PreviewResult). Pure data, no runtime imports.
+import type { RopeFacts } from '../rope/index';
 
 /** Built-in methods (mapped onto the mini-model by tables.ts) plus "yours": the user's own block. */
 export type PreviewMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3' | 'yours';
@@ -34,6 +35,9 @@ export interface YoursSpec {
    * max_position_embeddings. Used only to report lengths as the user's token counts.
    */
   originalContext?: number;
+  /** The user's model facts (max_position_embeddings, head_dim, model_type...), used to read the block as their
+   * transformers would (factor defaults, Phi-3 rules) before mapping it onto the mini-model. */
+  facts?: RopeFacts;
   /** Shown in tables and charts, e.g. "yarn ×4 (config.json /rope_scaling)". */
   label?: string;
 }
@@ -50,10 +54,15 @@ export interface PreviewRequest {
   /** static policy only: the one factor used at every length (default: longest length / L0, at least 1). */
   staticFactor?: number;
   /**
-   * Samples per cell (an integer ≥ 1): the number of needle prompts and of evaluation windows scored per
-   * (method, length). Default: all the shipped ones (DEFAULT_BUDGET). Smaller = faster and noisier.
+   * Time budget in seconds, measured in single-thread WebAssembly time on a 2-core laptop-class CPU (a fixed cost
+   * model, so the same request always scores the same samples). The engine picks the most needles per cell and eval
+   * bytes that fit. Default DEFAULT_BUDGET_S. Too small for one needle per cell and one chunk per length → error.
    */
   budget?: number;
+  /** Exact sample sizes (override the budget): needle prompts per cell (≤ shipped needles) ... */
+  needles?: number;
+  /** ... and bytes of evaluation text cut into chunks of L (≥ the longest length). */
+  evalBytes?: number;
   yours?: YoursSpec;
 }
 
