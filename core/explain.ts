@@ -121,7 +121,8 @@ export function renderExplainText(res: ExplainResult, title?: string): string {
     const where = b.path === '' ? '(config)' : b.path;
     const type = b.declaredType !== b.ropeType ? `${b.ropeType} (written '${b.declaredType}')` : b.ropeType;
     out.push('');
-    out.push(`${where}${b.layerType ? ` [${b.layerType}]` : ''}: ${type} — ${label}${res.seqLen !== null ? `, sequence length ${fmtInt(res.seqLen)}` : ''}`);
+    const layer = b.layerType && !b.path.endsWith(`/${b.layerType}`) ? ` [${b.layerType}]` : '';
+    out.push(`${where}${layer}: ${type} — ${label}${res.seqLen !== null ? `, sequence length ${fmtInt(res.seqLen)}` : ''}`);
     out.push(`  ${b.summary}`);
     if (b.error) out.push(`  error: ${b.error}`);
     const facts = [`rotary dim ${b.ropeDim}`, `rope_theta ${fmtNum(b.ropeTheta)}`, `factor ${fmtNum(b.factor)}`];

@@ -96,7 +96,7 @@ export function computeRope(input: RopeInput): RopeResult {
       type = 'default';
     } else if (type !== 'default' && !features.ropeTypes.includes(type)) {
       const known = (KNOWN_METHODS as readonly string[]).includes(type);
-      error = `transformers ${features.since}+ has no rope type '${type}' (model init fails with KeyError)`;
+      error = `transformers ${input.transformersVersion ?? features.since} has no rope type '${type}' (model init fails with KeyError)`;
       if (!known) {
         notes.push(`unknown rope type '${type}': shown as default`);
         type = 'default';
@@ -120,6 +120,9 @@ export function computeRope(input: RopeInput): RopeResult {
   if (!Number.isFinite(dim) || dim < 2) {
     notes.push('rotary dim unknown (no head_dim / hidden_size / num_attention_heads): assumed 128');
     dim = 128;
+  }
+  if (type === 'default' && features.partialRotarySource === 'block' && dimInfo.partialRotaryFactor !== 1) {
+    notes.push('transformers 5 leaves default RoPE to each model: Llama-style models rotate the whole head_dim, GPT-NeoX/Phi-style apply partial_rotary_factor (shown)');
   }
   const methodInput: MethodInput = { params, facts, features, dim, base };
   if (input.seqLen !== undefined) methodInput.seqLen = input.seqLen;

@@ -145,3 +145,51 @@ test('explain on a file without rope blocks (or broken JSON) does not crash', as
     assert.deepEqual((JSON.parse(io.out) as ExplainResult).blocks, []);
   }
 });
+
+test('explain on a v5 per-layer config: proportional rotates only prf·head_dim/2 frequencies, exponents over head_dim', async () => {
+  const cfg = {
+    hidden_size: 2560, num_attention_heads: 8, head_dim: 256, max_position_embeddings: 131072,
+    layer_types: ['sliding_attention', 'full_attention'],
+    rope_parameters: {
+      full_attention: { rope_type: 'proportional', partial_rotary_factor: 0.25, rope_theta: 1e6 },
+      sliding_attention: { rope_type: 'default', rope_theta: 1e4 },
+    },
+  };
+  const io = memoryIO({ '/work/config.json': JSON.stringify(cfg) });
+  assert.equal(await run(['--json', 'config.json'], io), 0);
+  const [full, sliding] = (JSON.parse(io.out) as ExplainResult).blocks;
+  assert.equal(full!.path, '/rope_parameters/full_attention');
+  assert.equal(full!.invFreq.length, 128);
+  full!.invFreq.forEach((x, j) => {
+    if (j < 32) assert.ok(Math.abs(x - 1 / Math.pow(1e6, (2 * j) / 256)) <= 1e-6 * x, `j=${j}`);
+    else assert.equal(x, 0);
+  });
+  assert.match(full!.summary, /^dims 0–31 kept, 32–127 unrotated/);
+  assert.equal(sliding!.ropeType, 'default');
+  assert.ok(Math.abs(sliding!.invFreq[64]! - 1 / 1e4 ** 0.5) <= 1e-9);
+});
+
+test("explain computes Phi-3 'su' blocks as longrope, and flags types the release lacks", async () => {
+  const short = Array.from({ length: 48 }, () => 1.0);
+  const long = Array.from({ length: 48 }, (_, j) => 1 + j);
+  const cfg = {
+    model_type: 'phi3', hidden_size: 3072, num_attention_heads: 32, max_position_embeddings: 131072,
+    original_max_position_embeddings: 4096, rope_theta: 10000.0,
+    rope_scaling: { type: 'su', short_factor: short, long_factor: long },
+  };
+  const get = async (argv: string[], c: object) => {
+    const io = memoryIO({ '/work/config.json': JSON.stringify(c) });
+    assert.equal(await run(['--json', ...argv, 'config.json'], io), 0);
+    return (JSON.parse(io.out) as ExplainResult).blocks[0]!;
+  };
+  const atInit = await get([], cfg);
+  assert.equal(atInit.ropeType, 'longrope');
+  assert.equal(atInit.error, undefined);
+  assert.ok(Math.abs(atInit.attentionFactor - Math.sqrt(1 + Math.log(32) / Math.log(4096))) < 1e-12);
+  assert.equal(atInit.invFreq[47], atInit.dims[47]!.defaultInvFreq); // short factors (all 1) at init
+  const longer = await get(['--seq-len', '8192'], cfg);
+  assert.ok(Math.abs(longer.invFreq[47]! * 48 - longer.dims[47]!.defaultInvFreq) <= 1e-6 * longer.dims[47]!.defaultInvFreq);
+  const unknown = await get([], { ...cfg, model_type: 'llama', rope_scaling: { rope_type: 'banana', factor: 2 } });
+  assert.equal(unknown.ropeType, 'default');
+  assert.match(unknown.error ?? '', /no rope type 'banana'/);
+});
