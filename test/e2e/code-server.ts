@@ -46,7 +46,7 @@ export interface CodeServer {
   userDataDir: string;
   extensionsDir: string;
   logFile: string;
-  /** Copies examples/ into a fresh workspace folder under root and returns its path. */
+  /** Copies examples/ (or $E2E_WORKSPACE_SRC) into a fresh workspace folder under root and returns its path. */
   makeWorkspace(name: string): string;
   /** Workbench URL for a folder, optionally with a payload (extensionDevelopmentPath, extensionTestsPath). */
   workbenchUrl(folder: string, payload?: [string, string][]): string;
@@ -167,7 +167,10 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
     port, baseUrl, root, userDataDir, extensionsDir, logFile, exited,
     makeWorkspace(name) {
       const ws = join(root, 'workspaces', name);
-      cpSync(join(REPO_ROOT, 'examples'), ws, { recursive: true });
+      // E2E_WORKSPACE_SRC: another folder to copy instead (e.g. a modified copy of examples/).
+      const src = process.env.E2E_WORKSPACE_SRC ? resolve(process.env.E2E_WORKSPACE_SRC) : join(REPO_ROOT, 'examples');
+      if (!existsSync(src)) throw new Error(`${src} does not exist`);
+      cpSync(src, ws, { recursive: true });
       return ws;
     },
     workbenchUrl(folder, payload) {

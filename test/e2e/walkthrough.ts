@@ -102,12 +102,15 @@ export async function runWalkthrough(cs: CodeServer, browser: Browser): Promise<
     await step('the RoPE Lens view opens and its chart appears after a WASM run', async () => {
       await page.locator('.activitybar .action-item .action-label[aria-label^="RoPE Lens"]').click();
       const view = previewFrame(page);
-      const run = view.getByRole('button', { name: /^Run/ });
+      const run = view.locator('button#run');
       await run.waitFor({ timeout: 90_000 });
+      // The view follows the block under the cursor; Run is enabled once it has one.
+      await view.locator('button#run:not([disabled])').waitFor();
       await run.click();
-      // One drawn series per method, inside the chart's SVG.
-      await view.locator('svg path.series, svg [class*="series-"]').first().waitFor({ timeout: 180_000 });
-      await view.locator('text=/wasm/i').first().waitFor();
+      // A drawn line per method in the perplexity chart, and the backend badge says WASM.
+      await view.locator('svg g.series path.line').first().waitFor({ timeout: 180_000 });
+      await view.locator('#backend.backend-wasm').waitFor();
+      await view.locator('button#run:has-text("Run preview")').waitFor({ timeout: 180_000 });
       await shot(page, '3-preview-chart.png');
     });
   } catch (e) {

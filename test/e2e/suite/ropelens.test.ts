@@ -96,8 +96,9 @@ describe('RoPE Lens in VS Code', () => {
     const original = JSON.parse(editor.document.getText());
     const originalMax: number = original.max_position_embeddings;
     assert.ok(originalMax > 0 && originalMax < TARGET, `${PLAIN} has a native context below the target`);
-    // The command takes the target as an argument (a scripted answer to its input box).
-    await vscode.commands.executeCommand('ropelens.extendContextYarn', { uri: uri.toString(), target: TARGET });
+    // Arguments (uri, blockPath, target) script the answer to the command's input box.
+    const res = await vscode.commands.executeCommand<{ applied?: boolean; error?: string }>('ropelens.extendContextYarn', uri, undefined, TARGET);
+    assert.equal(res?.error, undefined, `the command did not fail: ${res?.error}`);
     const json = await waitFor('a YaRN block in the document', () => {
       const j = JSON.parse(editor.document.getText());
       const b = j.rope_scaling ?? j.rope_parameters;
@@ -110,24 +111,20 @@ describe('RoPE Lens in VS Code', () => {
     await waitFor('the extended config to re-diagnose without errors', () => !ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 10_000);
   });
 
-  it('the RoPE Lens view runs a preview on WASM', async () => {
+  it('the RoPE Lens view runs a preview on WASM', async function () {
+    this.timeout(300_000);
     await open(PLAIN);
-    const previous = JSON.stringify(await vscode.commands.executeCommand('ropelens.preview.lastResult') ?? null);
     await vscode.commands.executeCommand('ropelens.preview.focus');
-    await vscode.commands.executeCommand('ropelens.preview.run', { methods: ['none', 'yarn'], lengths: ['1x', '2x'], backend: 'wasm', budget: 1 });
-    const result = await waitFor(
-      'a preview result from the webview',
-      async () => {
-        const r = await vscode.commands.executeCommand<Record<string, unknown>>('ropelens.preview.lastResult');
-        return r && JSON.stringify(r) !== previous ? r : undefined;
-      },
-      180_000,
-      500,
-    );
-    assert.equal(result.error, undefined, `the run did not fail: ${String(result.error)}`);
-    assert.equal(result.backend, 'wasm');
-    assert.equal(result.cancelled, false);
-    const cells = result.cells as { method: string; length: number; perplexity?: number }[];
+    // Resolves with the webview's result once the run finishes (the command waits for the view to load).
+    const request = { methods: ['none', 'yarn'], lengths: ['1x', '2x'], backend: 'wasm', budget: 1 };
+    const summary = await vscode.commands.executeCommand<Record<string, unknown>>('ropelens.preview.run', request);
+    assert.ok(summary, 'ropelens.preview.run returns the run summary');
+    const last = await waitFor('ropelens.preview.lastResult', () => vscode.commands.executeCommand<Record<string, unknown>>('ropelens.preview.lastResult'));
+    assert.deepEqual(last, summary, 'lastResult is the summary the webview posted');
+    assert.equal(summary.error, undefined, `the run did not fail: ${String(summary.error)}`);
+    assert.equal(summary.backend, 'wasm');
+    assert.equal(summary.cancelled, false);
+    const cells = summary.cells as { method: string; length: number; perplexity?: number }[];
     assert.deepEqual([...new Set(cells.map((c) => c.method))].sort(), ['none', 'yarn']);
     assert.equal(cells.length, 4);
     for (const c of cells) assert.ok(Number.isFinite(c.perplexity) && c.perplexity! > 1, `perplexity of ${c.method}@${c.length} is a number > 1`);

@@ -1,7 +1,7 @@
 // Explicit waits for the extension-host suite: poll a probe until it holds or a timeout passes (no fixed sleeps).
 import * as vscode from 'vscode';
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | PromiseLike<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
