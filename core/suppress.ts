@@ -1,0 +1,64 @@
+// Suppression comments for dialects with comments (Python, YAML, shell):
+//   # ropelens-disable-next-line <rule-id>[, ...]    (no ids: every rule)
+//   # ropelens-disable-file <rule-id>[, ...]
+// Pure; a dialect tells whether a `#` really starts a comment (not inside a string) through `isComment`.
+import type { Dialect } from './model';
+
+export interface Suppressions {
+  /** Rule ids off for the whole file ('*' = all). */
+  file: Set<string>;
+  /** 0-based line → rule ids off on that line ('*' = all). */
+  lines: Map<number, Set<string>>;
+}
+
+export type CommentTest = (text: string, offset: number) => boolean;
+
+const COMMENT_DIALECTS = new Set<Dialect>(['python', 'yaml', 'shell']);
+const tests = new Map<Dialect, CommentTest>();
+
+/** A dialect parser registers how to tell a real comment from a `#` in a string. */
+export function registerCommentTest(dialect: Dialect, test: CommentTest): void {
+  tests.set(dialect, test);
+}
+
+export function hasComments(dialect: Dialect): boolean {
+  return COMMENT_DIALECTS.has(dialect);
+}
+
+function idsOf(list: string): Set<string> {
+  const ids = list.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== '' && s !== '--');
+  return new Set(ids.length === 0 ? ['*'] : ids);
+}
+
+/** Finds suppression comments; `isComment` (optional) vets each `#`. */
+export function parseSuppressions(text: string, isComment?: (offset: number) => boolean): Suppressions {
+  const out: Suppressions = { file: new Set(), lines: new Map() };
+  const re = /#\s*ropelens-disable-(next-line|file)\b([^\r\n]*)/g;
+  let m: RegExpExecArray | null;
+  let line = 0;
+  let lineScan = 0;
+  while ((m = re.exec(text))) {
+    if (isComment && !isComment(m.index)) continue;
+    for (; lineScan < m.index; lineScan++) if (text.charCodeAt(lineScan) === 10) line++;
+    const ids = idsOf(m[2] ?? '');
+    if (m[1] === 'file') for (const id of ids) out.file.add(id);
+    else {
+      const set = out.lines.get(line + 1) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      out.lines.set(line + 1, set);
+    }
+  }
+  return out;
+}
+
+export function suppressionsFor(dialect: Dialect, text: string): Suppressions | undefined {
+  if (!hasComments(dialect) || !text.includes('ropelens-disable')) return undefined;
+  const t = tests.get(dialect);
+  return parseSuppressions(text, t ? (o) => t(text, o) : undefined);
+}
+
+export function isSuppressed(s: Suppressions, ruleId: string, line: number): boolean {
+  if (s.file.has('*') || s.file.has(ruleId)) return true;
+  const l = s.lines.get(line);
+  return !!l && (l.has('*') || l.has(ruleId));
+}
