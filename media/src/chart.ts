@@ -34,6 +34,8 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
 
 /** "Nice" tick values for a linear or log axis. */
 export function yTicks(lo: number, hi: number, log: boolean): number[] {
+  // Within a decade or two, 1-2-5 steps leave too few ticks: use linear nice steps on the log axis.
+  if (log && hi / lo < 20) return yTicks(lo, hi, false).filter((v) => v > 0);
   if (log) {
     const out: number[] = [];
     for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {

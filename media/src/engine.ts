@@ -1,8 +1,10 @@
 // The webview's side of the preview engine (core/preview): fetches the bundled model and probes from the
 // extension, keeps them (and the engine's warm session) across runs, maps the user's block to "yours", and
 // turns every failure into one sentence for the view.
-import { isPreviewError, type PreviewRequest, type PreviewResult, type PreviewRunOptions, type YoursSpec } from '../../core/preview/types';
+import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
+import { parseNeedles } from '../../core/preview/probes/needle';
 import type { PreviewRuntime } from '../../core/preview/runtime';
+import { isPreviewError, type PreviewRequest, type PreviewResult, type PreviewRunOptions, type YoursSpec } from '../../core/preview/types';
 import type { BlockInfo } from './protocol';
 
 export interface AssetUris {
@@ -11,11 +13,6 @@ export interface AssetUris {
   needlesUri: string;
 }
 
-export interface RawAssets {
-  model: Uint8Array;
-  evalText: Uint8Array;
-  needles: unknown;
-}
 
 const fileName = (uri: string) => decodeURIComponent(uri.split(/[?#]/)[0]!.split('/').pop() ?? uri);
 
@@ -54,23 +51,26 @@ export function yoursSpecOf(b: BlockInfo): YoursSpec {
 }
 
 export class EngineHost {
-  private assets?: Promise<RawAssets>;
+  private assets?: Promise<PreviewAssets>;
+  /** One engine per runtime, so its ONNX session stays warm between runs. */
+  private engines = new Map<PreviewRuntime, PreviewEngine>();
   constructor(private readonly uris: AssetUris) {}
 
-  private load(): Promise<RawAssets> {
+  private load(): Promise<PreviewAssets> {
     this.assets ??= (async () => {
       const [model, evalText, needlesBytes] = await Promise.all([
         fetchBytes(this.uris.modelUri, 'model'),
         fetchBytes(this.uris.evalUri, 'evaluation text'),
         fetchBytes(this.uris.needlesUri, 'needle set'),
       ]);
-      let needles: unknown;
+      let doc: unknown;
       try {
-        needles = JSON.parse(new TextDecoder().decode(needlesBytes));
+        doc = JSON.parse(new TextDecoder().decode(needlesBytes));
       } catch {
         throw new AssetError(`The preview needle set (${fileName(this.uris.needlesUri)}) is not valid JSON. Reinstall RoPE Lens.`);
       }
-      return { model, evalText, needles };
+      if (model.length === 0) throw new AssetError(`The preview model (${fileName(this.uris.modelUri)}) is empty. Reinstall RoPE Lens.`);
+      return { model, evalText, needles: parseNeedles(doc), name: 'ropelens-mini' };
     })();
     this.assets.catch(() => (this.assets = undefined));
     return this.assets;
@@ -78,11 +78,21 @@ export class EngineHost {
 
   async run(runtime: PreviewRuntime, req: PreviewRequest, opts: PreviewRunOptions): Promise<PreviewResult> {
     const assets = await this.load();
-    void assets;
-    void runtime;
-    void req;
-    void opts;
-    throw new Error('the preview engine is not wired yet');
+    let engine = this.engines.get(runtime);
+    if (!engine) {
+      engine = new PreviewEngine(runtime, assets);
+      this.engines.set(runtime, engine);
+    }
+    try {
+      return await engine.run(req, opts);
+    } catch (e) {
+      // A model that failed to load stays failed for this runtime; forget the engine so a retry reloads.
+      if (isPreviewError(e) && (e.code === 'model-corrupt' || e.code === 'model-missing')) {
+        this.engines.delete(runtime);
+        this.assets = undefined;
+      }
+      throw e;
+    }
   }
 
   isCancel(e: unknown): boolean {

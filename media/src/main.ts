@@ -1,6 +1,7 @@
 // The preview view: block in use, method / length / factor choices, Run and Cancel, live charts and table,
 // and the per-frequency panel. Talks to the extension only through the validated protocol; runs nothing
 // until the user (or the test command) asks.
+import '../preview.css';
 import { makeRuntime, type ViewRuntime } from './backend';
 import { renderChart, type ChartSeries } from './chart';
 import { renderDims } from './dims';
@@ -298,7 +299,15 @@ async function run(req: RunRequest): Promise<void> {
     runtime = await runtimeFor(backend);
     const res = await engine.run(
       runtime,
-      { methods, lengths: lengthSpecs, factorPolicy, budget: req.budget, yours: block && methods.includes('yours') ? yoursSpecOf(block) : undefined },
+      {
+        methods,
+        lengths: lengthSpecs,
+        factorPolicy,
+        budget: req.budget,
+        needles: req.needles,
+        evalBytes: req.evalBytes,
+        yours: block && methods.includes('yours') ? yoursSpecOf(block) : undefined,
+      },
       {
         signal: abort.signal,
         onProgress: ({ cell }) => {

@@ -31,8 +31,10 @@ export interface RunRequest {
   lengths?: LengthSpec[];
   backend?: BackendChoice;
   factorPolicy?: FactorPolicy;
-  /** Samples per cell (see PreviewRequest.budget). */
+  /** Time budget in seconds (PreviewRequest.budget), or exact sample sizes (needles per cell, eval bytes). */
   budget?: number;
+  needles?: number;
+  evalBytes?: number;
 }
 
 export interface RunSummary {
@@ -96,7 +98,9 @@ function requestProblem(x: unknown): string | undefined {
       x.lengths.every((l) => (isNum(l) && Number.isInteger(l) && l > 0) || (isStr(l) && /^\d+(\.\d+)?x$/.test(l))))
   )
     return 'lengths must be a non-empty list of positive integers (bytes) or multiples written like "4x"';
-  if (x.budget !== undefined && !(isNum(x.budget) && Number.isInteger(x.budget) && x.budget >= 1)) return 'budget must be a positive integer';
+  if (x.budget !== undefined && !(isNum(x.budget) && x.budget > 0)) return 'budget must be a positive number of seconds';
+  for (const k of ['needles', 'evalBytes'] as const)
+    if (x[k] !== undefined && !(isNum(x[k]) && Number.isInteger(x[k]) && (x[k] as number) >= 1)) return `${k} must be a positive integer`;
   if (x.backend !== undefined && !oneOf(BACKENDS, x.backend)) return `backend must be one of ${BACKENDS.join(', ')}`;
   if (x.factorPolicy !== undefined && !oneOf(['per-length', 'static'] as const, x.factorPolicy)) return 'factorPolicy must be per-length or static';
   return undefined;

@@ -1,0 +1,278 @@
+// The "RoPE Lens: Preview" sidebar view: hosts the webview (media/src/main.ts), keeps it fed with the rope block
+// under the cursor, and exposes "Preview this block" plus two internal commands used by end-to-end tests.
+import * as vscode from 'vscode';
+import type { RopeBlock } from '../../../core/model';
+import { parseDocument } from '../../../core/parse/index';
+import { checkFromWebview, checkToWebview, type BlockInfo, type RunRequest, type RunSummary, type ToWebview } from '../../../media/src/protocol';
+import { parseSettings, type PreviewBackend } from '../config';
+import { buildHtml, makeNonce } from './html';
+
+export const PREVIEW_VIEW_ID = 'ropelens.preview';
+const BLOCK_DEBOUNCE_MS = 150;
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+/** Where a command asked for a block: a document and an offset (or the block's JSON pointer). */
+export interface BlockTarget {
+  uri?: string;
+  offset?: number;
+  path?: string;
+}
+
+function basename(uri: string): string {
+  return decodeURIComponent(uri.split(/[?#]/)[0]!.split('/').pop() ?? uri);
+}
+
+export function blockInfoOf(uri: string, b: RopeBlock): BlockInfo {
+  const info: BlockInfo = {
+    label: `${basename(uri)} · ${b.path || b.key}${b.layerType ? ` (${b.layerType})` : ''}`,
+    uri,
+    dialect: b.dialect,
+    path: b.path,
+    api: b.api,
+    key: b.key,
+    params: b.params,
+    context: b.context,
+  };
+  if (b.layerType) info.layerType = b.layerType;
+  return info;
+}
+
+/** The block at `offset`: the one containing it, else the nearest one before it, else the first. Pure. */
+export function blockAt(blocks: readonly RopeBlock[], offset: number | undefined): RopeBlock | undefined {
+  if (!blocks.length) return undefined;
+  if (offset === undefined) return blocks[0];
+  const start = (b: RopeBlock) => Math.min(b.keySpan?.offset ?? b.span.offset, b.span.offset);
+  const inside = blocks.filter((b) => offset >= start(b) && offset <= b.span.offset + b.span.length);
+  // Nested blocks (per-layer-type entries): the innermost wins.
+  if (inside.length) return inside.reduce((a, b) => (b.span.length < a.span.length ? b : a));
+  const before = blocks.filter((b) => start(b) <= offset);
+  return before.length ? before.reduce((a, b) => (start(b) > start(a) ? b : a)) : blocks[0];
+}
+
+interface Waiter {
+  resolve: (s: RunSummary) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+class PreviewViewProvider implements vscode.WebviewViewProvider {
+  private view?: vscode.WebviewView;
+  private ready = false;
+  private queue: ToWebview[] = [];
+  private block: BlockInfo | null = null;
+  private waiters: Waiter[] = [];
+  private readyWaiters: Array<() => void> = [];
+  private parseCache?: { uri: string; version: number; blocks: RopeBlock[] };
+  lastResult: RunSummary | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (s: string) => void) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'dist', 'media');
+    const model = vscode.Uri.joinPath(this.extensionUri, 'media', 'model');
+    view.webview.options = { enableScripts: true, localResourceRoots: [media, model] };
+    const w = view.webview;
+    const asUri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    w.html = buildHtml({
+      cspSource: w.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'media', 'webview.js'),
+      styleUris: [asUri('dist', 'media', 'webview.css')],
+      ortBaseUri: `${asUri('dist', 'media', 'ort')}/`,
+      modelUri: asUri('media', 'model', 'ropelens-mini.onnx'),
+      evalUri: asUri('media', 'model', 'eval.txt'),
+      needlesUri: asUri('media', 'model', 'needles.json'),
+      boot: this.settingsBoot(),
+    });
+    w.onDidReceiveMessage((raw: unknown) => this.receive(raw));
+    view.onDidDispose(() => {
+      // The webview's JavaScript (and any run in it) is gone: settle everyone waiting on it.
+      this.view = undefined;
+      this.ready = false;
+      this.failWaiters('The preview view was closed; the run was cancelled.');
+    });
+  }
+
+  private settingsBoot(): { backend: PreviewBackend; transformersVersion: string } {
+    const cfg = vscode.workspace.getConfiguration('ropelens');
+    const s = parseSettings({ 'preview.backend': cfg.get('preview.backend'), transformersVersion: cfg.get('transformersVersion') });
+    return { backend: s.previewBackend, transformersVersion: s.transformersVersion };
+  }
+
+  private receive(raw: unknown): void {
+    const c = checkFromWebview(raw);
+    if (!c.ok) {
+      this.log(`preview: ignored a malformed message from the webview (${c.error})`);
+      return;
+    }
+    const m = c.msg;
+    switch (m.t) {
+      case 'ready': {
+        this.ready = true;
+        const s = this.settingsBoot();
+        const pending = this.queue;
+        this.queue = [];
+        void this.view?.webview.postMessage({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion } satisfies ToWebview);
+        void this.view?.webview.postMessage({ t: 'block', block: this.block } satisfies ToWebview);
+        for (const q of pending) void this.view?.webview.postMessage(q);
+        for (const r of this.readyWaiters.splice(0)) r();
+        break;
+      }
+      case 'status':
+        if (m.state === 'error' && m.message) this.log(`preview: ${m.message}`);
+        break;
+      case 'result':
+        this.lastResult = m.summary;
+        for (const w of this.waiters.splice(0)) {
+          clearTimeout(w.timer);
+          w.resolve(m.summary);
+        }
+        break;
+    }
+  }
+
+  private failWaiters(msg: string): void {
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new Error(msg));
+    }
+  }
+
+  /** Posts now when the webview is ready, else after its "ready" (messages to a view not yet loaded are lost). */
+  post(msg: ToWebview): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(msg);
+    else if (msg.t !== 'block') this.queue.push(msg); // the latest block is sent on ready anyway
+  }
+
+  setBlock(block: BlockInfo | null): void {
+    if (JSON.stringify(block) === JSON.stringify(this.block)) return;
+    this.block = block;
+    this.post({ t: 'block', block });
+  }
+
+  pushSettings(): void {
+    const s = this.settingsBoot();
+    this.post({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion });
+  }
+
+  /** Reveals the view and resolves once its webview has said "ready". */
+  async reveal(preserveFocus = true): Promise<void> {
+    if (!this.view) await vscode.commands.executeCommand(`${PREVIEW_VIEW_ID}.focus`, { preserveFocus });
+    else this.view.show(preserveFocus);
+    if (this.ready) return;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('The preview view did not load within 30 s.')), 30_000);
+      this.readyWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  async run(args: unknown): Promise<RunSummary> {
+    const c = checkToWebview({ t: 'run', request: args ?? {} });
+    if (!c.ok || c.msg.t !== 'run') throw new Error(`ropelens.preview.run: ${c.ok ? 'bad request' : c.error}`);
+    const request: RunRequest = c.msg.request;
+    await this.reveal();
+    const done = new Promise<RunSummary>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('The preview run did not finish within 10 minutes.')), RUN_TIMEOUT_MS);
+      this.waiters.push({ resolve, reject, timer });
+    });
+    this.post({ t: 'run', request });
+    return done;
+  }
+
+  /** Blocks of a document, parsed once per version. */
+  blocksOf(doc: vscode.TextDocument): RopeBlock[] {
+    const uri = doc.uri.toString();
+    if (this.parseCache?.uri === uri && this.parseCache.version === doc.version) return this.parseCache.blocks;
+    const parsed = parseDocument(uri, doc.getText(), doc.languageId);
+    const blocks = parsed.relevant ? parsed.blocks : [];
+    this.parseCache = { uri, version: doc.version, blocks };
+    return blocks;
+  }
+
+  /** The block under the active editor's cursor (null = that editor has none; undefined = no text editor). */
+  blockOfEditor(editor: vscode.TextEditor | undefined): BlockInfo | null | undefined {
+    if (!editor) return undefined;
+    const doc = editor.document;
+    const blocks = this.blocksOf(doc);
+    const b = blockAt(blocks, doc.offsetAt(editor.selection.active));
+    return b ? blockInfoOf(doc.uri.toString(), b) : null;
+  }
+
+  async blockOfTarget(t: BlockTarget): Promise<BlockInfo | null> {
+    if (!t.uri) return this.blockOfEditor(vscode.window.activeTextEditor) ?? null;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
+    const blocks = this.blocksOf(doc);
+    const b = (t.path !== undefined && blocks.find((x) => x.path === t.path)) || blockAt(blocks, t.offset);
+    return b ? blockInfoOf(doc.uri.toString(), b) : null;
+  }
+}
+
+function targetOf(arg: unknown): BlockTarget {
+  if (arg instanceof vscode.Uri) return { uri: arg.toString() };
+  if (typeof arg === 'object' && arg !== null) {
+    const a = arg as Record<string, unknown>;
+    const t: BlockTarget = {};
+    if (typeof a.uri === 'string') t.uri = a.uri;
+    else if (a.uri instanceof vscode.Uri) t.uri = a.uri.toString();
+    if (typeof a.offset === 'number') t.offset = a.offset;
+    if (typeof a.path === 'string') t.path = a.path;
+    return t;
+  }
+  return {};
+}
+
+/**
+ * Registers the view, "Preview this block" (`ropelens.previewBlock`, args: none | Uri | {uri, offset?, path?}),
+ * and the test commands `ropelens.preview.run` ({methods?, lengths?, backend?, factorPolicy?, budget?}) and
+ * `ropelens.preview.lastResult`. Called once from the extension's activate().
+ */
+export function registerPreviewView(context: vscode.ExtensionContext, log: (s: string) => void = () => undefined): vscode.Disposable {
+  const provider = new PreviewViewProvider(context.extensionUri, log);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const follow = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      try {
+        const b = provider.blockOfEditor(vscode.window.activeTextEditor);
+        // No text editor (focus in a panel or in the view itself): keep the block shown.
+        if (b !== undefined) provider.setBlock(b);
+      } catch (e) {
+        log(`preview: could not read the block under the cursor (${e instanceof Error ? e.message : String(e)})`);
+      }
+    }, BLOCK_DEBOUNCE_MS);
+  };
+  const subs: vscode.Disposable[] = [
+    // Retained while hidden: the ONNX session is expensive to rebuild and a run keeps going in the background.
+    vscode.window.registerWebviewViewProvider(PREVIEW_VIEW_ID, provider, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.onDidChangeActiveTextEditor(follow),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor === vscode.window.activeTextEditor) follow();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) follow();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ropelens.preview.backend') || e.affectsConfiguration('ropelens.transformersVersion')) provider.pushSettings();
+    }),
+    vscode.commands.registerCommand('ropelens.previewBlock', async (arg?: unknown) => {
+      const block = await provider.blockOfTarget(targetOf(arg));
+      if (!block) {
+        void vscode.window.showInformationMessage('RoPE Lens: no rope_scaling / rope_parameters block here to preview.');
+      } else provider.setBlock(block);
+      await provider.reveal(false);
+    }),
+    vscode.commands.registerCommand('ropelens.preview.run', (args?: unknown) => provider.run(args)),
+    vscode.commands.registerCommand('ropelens.preview.lastResult', () => provider.lastResult),
+    { dispose: () => timer && clearTimeout(timer) },
+  ];
+  follow();
+  const all = vscode.Disposable.from(...subs);
+  context.subscriptions.push(all);
+  return all;
+}
