@@ -1,0 +1,129 @@
+// Preview speed: forward time per length for onnxruntime-web (wasm, 1 and 2 threads) and onnxruntime-node (native
+// anchor) on the same graph and inputs, their ratio, the default sweep (time, first result, peak memory).
+// Each measurement runs in its own child process: wasm's thread count is fixed at its first session, and peak RSS
+// must belong to one runtime. Run alone: `node --import tsx test/bench/preview.bench.ts`.
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
+import { PreviewEngine } from '../../core/preview/engine';
+import { ortRuntime, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
+import { cosSin, MINI_MODEL, tablesFor } from '../../core/preview/tables';
+import type { BenchRow } from './run';
+
+const LENGTHS = [128, 256, 512, 1024, 2048];
+
+async function runtimeFor(kind: string, threads: number): Promise<PreviewRuntime> {
+  if (kind === 'wasm') return nodeWasmRuntime(threads);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ort = require('onnxruntime-node') as OrtLike;
+  return ortRuntime(ort, `onnxruntime-node native (${threads} thread${threads > 1 ? 's' : ''})`, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Child: median forward ms per length (1 warm-up, then 5 runs, 3 at T ≥ 1024). */
+async function childForward(kind: string, threads: number): Promise<Record<string, number>> {
+  const assets = loadPreviewAssets();
+  const rt = await runtimeFor(kind, threads);
+  const t0 = performance.now();
+  const session = await rt.createSession(assets.model);
+  const out: Record<string, number> = { sessionMs: performance.now() - t0 };
+  const none = tablesFor({ params: {} }, MINI_MODEL);
+  for (const T of LENGTHS) {
+    const ids = assets.evalText.subarray(0, T);
+    const { cos, sin } = cosSin(none.invFreq, T);
+    const x = { ids, cos, sin, attentionFactor: 1 };
+    await session.forward(x);
+    const times: number[] = [];
+    for (let i = 0; i < (T >= 1024 ? 3 : 5); i++) {
+      const f0 = performance.now();
+      await session.forward(x);
+      times.push(performance.now() - f0);
+    }
+    out[`T${T}`] = median(times);
+  }
+  out['maxRssMB'] = process.resourceUsage().maxRSS / 1024;
+  await session.release();
+  return out;
+}
+
+/** Child: the default sweep (six methods, L0..16×L0, both probes, default budget), cold session. */
+async function childSweep(threads: number): Promise<Record<string, number>> {
+  const t0 = performance.now();
+  const engine = new PreviewEngine(await nodeWasmRuntime(threads), loadPreviewAssets());
+  const r = await engine.run({});
+  const wall = performance.now() - t0;
+  // The same sweep again on the warm session (what the sidebar sees on a re-run).
+  const warm = await engine.run({});
+  await engine.dispose();
+  return {
+    coldTotalMs: wall,
+    sessionMs: r.timings.sessionMs,
+    firstResultColdMs: r.timings.firstResultMs,
+    warmTotalMs: warm.timings.totalMs,
+    firstResultWarmMs: warm.timings.firstResultMs,
+    forwardPasses: r.timings.forwardPasses,
+    reusedCells: r.timings.reusedCells,
+    needlesPerCell: r.model.needlesPerCell,
+    evalBytes: r.model.evalBytes,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function child(args: string[]): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const line = out.trim().split('\n').pop()!;
+  return JSON.parse(line) as Record<string, number>;
+}
+
+export async function run(): Promise<BenchRow[]> {
+  const load = loadavg()[0]!.toFixed(2);
+  const rows: BenchRow[] = [];
+  const web1 = child(['forward', 'wasm', '1']);
+  const web2 = child(['forward', 'wasm', '2']);
+  const nat1 = child(['forward', 'native', '1']);
+  const nat2 = child(['forward', 'native', '2']);
+  for (const T of LENGTHS) {
+    const k = `T${T}`;
+    rows.push({ name: `forward T=${T} wasm 1 thread`, value: web1[k]!, unit: 'ms', note: 'median' });
+    rows.push({ name: `forward T=${T} wasm 2 threads`, value: web2[k]!, unit: 'ms' });
+    rows.push({ name: `forward T=${T} native 1 thread`, value: nat1[k]!, unit: 'ms' });
+    rows.push({ name: `forward T=${T} native 2 threads`, value: nat2[k]!, unit: 'ms' });
+    rows.push({ name: `ratio T=${T} wasm/native, 1 thread`, value: web1[k]! / nat1[k]!, unit: '×', note: 'target ≤ 2' });
+    rows.push({ name: `ratio T=${T} wasm/native, 2 threads`, value: web2[k]! / nat2[k]!, unit: '×' });
+  }
+  rows.push({ name: 'session create wasm 1 thread', value: web1['sessionMs']!, unit: 'ms' });
+  rows.push({ name: 'session create native', value: nat1['sessionMs']!, unit: 'ms' });
+  const sweep = child(['sweep', '1']);
+  rows.push({ name: 'default sweep, wasm 1 thread, cold', value: sweep['coldTotalMs']! / 1000, unit: 's', note: `target ≤ 10 s; incl. session ${(sweep['sessionMs']! / 1000).toFixed(2)} s` });
+  rows.push({ name: 'default sweep, wasm 1 thread, warm', value: sweep['warmTotalMs']! / 1000, unit: 's', note: `${sweep['forwardPasses']} passes, ${sweep['reusedCells']} reused cells, ${sweep['needlesPerCell']} needles/cell, ${sweep['evalBytes']} eval bytes` });
+  rows.push({ name: 'first result, cold (incl. session)', value: sweep['firstResultColdMs']!, unit: 'ms', note: 'target < 1000' });
+  rows.push({ name: 'first result, warm session', value: sweep['firstResultWarmMs']!, unit: 'ms' });
+  rows.push({ name: 'peak RSS, default sweep (wasm)', value: sweep['maxRssMB']!, unit: 'MB', note: 'process.resourceUsage().maxRSS' });
+  rows.push({ name: 'peak RSS, forward bench wasm 1 thread', value: web1['maxRssMB']!, unit: 'MB' });
+  rows.push({ name: 'peak RSS, forward bench native', value: nat1['maxRssMB']!, unit: 'MB' });
+  rows.push({ name: 'load average (1 min) at start', value: Number(load), unit: '', note: '2 cores shared: figures above include contention' });
+  return rows;
+}
+
+async function mainChild(): Promise<void> {
+  const [mode, a, b] = process.argv.slice(2);
+  const out = mode === 'forward' ? await childForward(a!, Number(b)) : await childSweep(Number(a));
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+if (require.main === module) {
+  if (process.argv[2] === 'forward' || process.argv[2] === 'sweep') {
+    void mainChild().catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
+  } else {
+    void run().then((rows) => {
+      for (const r of rows) console.log(`${r.name.padEnd(40)} ${r.value.toFixed(r.value >= 100 ? 0 : 2).padStart(9)} ${r.unit}${r.note ? `  ${r.note}` : ''}`);
+    });
+  }
+}
