@@ -55,9 +55,15 @@ function innermostBlock(doc: ParsedDocument, offset: number): RopeBlock | undefi
     .sort((a, b) => a.span.length - b.span.length)[0];
 }
 
+/** The rope type written in a block's text, for when a half-typed key has broken the parse of its members. */
+function typeInText(blockText: string): string | undefined {
+  return /["']?\b(?:rope_type|type)["']?\s*[:=]\s*["']?([\w-]+)/.exec(blockText)?.[1];
+}
+
 /** Completions at `offset`; empty outside rope blocks or where nothing fits. */
 export function completeAt(doc: ParsedDocument, offset: number, options: CompletionOptions = {}): CompletionSuggestion[] {
-  if (!doc.relevant || offset < 0 || offset > doc.text.length) return [];
+  // Not gated on `relevant`: while a key is being typed the JSON is briefly invalid, but its blocks are known.
+  if (offset < 0 || offset > doc.text.length) return [];
   const block = innermostBlock(doc, offset);
   if (!block) return [];
   const features = featuresFor(options.transformersVersion);
@@ -98,7 +104,7 @@ export function completeAt(doc: ParsedDocument, offset: number, options: Complet
   const hasColon = /^["']?\s*[:=]/.test(after.slice(closing));
   const quote = yamlLike ? '' : quoteTyped || (doc.dialect === 'python' ? "'" : '"');
   const present = new Set(block.fields.map((f) => f.key));
-  const type = ropeTypeOf(block);
+  const type = ropeTypeOf(block) ?? typeInText(text.slice(block.span.offset, block.span.offset + Math.min(block.span.length, 65536)));
   return keysFor(type, features)
     .filter((k) => !present.has(k.key))
     .map((k) => {

@@ -1,6 +1,6 @@
 // Hover text for rope blocks (pure): what the method does, the context it reaches (original × factor) and
 // what the chosen transformers release actually does with the block. The editor shows it; tests call it.
-import { fieldOf, ropeTypeOf, type ContextValue, type ParsedDocument, type RopeBlock, type Span } from './model';
+import { ropeTypeOf, type ContextValue, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
 import { ropeDim, contextNumbers } from './rope/dim';
 import { summarizeBlock } from './rope/analysis';
@@ -160,7 +160,6 @@ function mathSummary(block: RopeBlock, options: HoverOptions): string | undefine
 
 /** Hover at an offset: over a block key, a member or a context key of a block. */
 export function hoverAt(doc: ParsedDocument, offset: number, options: HoverOptions = {}): HoverResult | undefined {
-  if (!doc.relevant) return undefined;
   // Innermost block first: per-layer blocks sit inside their parent's span.
   const candidates = doc.blocks
     .filter((b) => contains(b.span, offset) || contains(b.keySpan, offset))
@@ -171,7 +170,9 @@ export function hoverAt(doc: ParsedDocument, offset: number, options: HoverOptio
     const field = block.fields.find((f) => contains(f.span, offset));
     if (field && !contains(block.keySpan, offset)) {
       const onValue = contains(field.value.span, offset);
-      const head = describeField(block, field.key, onValue);
+      // On the rope type's value the block summary already says what the method does.
+      const isType = field.key === 'rope_type' || field.key === 'type';
+      const head = isType && onValue ? undefined : describeField(field.key);
       return { markdown: head ? `${head}\n\n---\n\n${summary}` : summary, span: onValue ? field.value.span : field.keySpan };
     }
     return { markdown: summary, span: block.keySpan && contains(block.keySpan, offset) ? block.keySpan : block.span };
@@ -201,11 +202,6 @@ const CONTEXT_KEYS: Record<string, string> = {
   servingContext: 'serving context',
 };
 
-function describeField(block: RopeBlock, key: string, onValue: boolean): string | undefined {
-  const f = fieldOf(block, key);
-  if ((key === 'rope_type' || key === 'type') && onValue && f && typeof f.value.value === 'string') {
-    const s = ROPE_TYPE_DOCS[f.value.value];
-    return s ? `\`${f.value.value}\`: ${s}` : `\`${f.value.value}\`: not a rope type transformers knows.`;
-  }
+function describeField(key: string): string | undefined {
   return KEY_DOCS[key] ? `\`${key}\`: ${KEY_DOCS[key]}` : undefined;
 }

@@ -2,6 +2,8 @@
 // with one line (static imports, so the CLI bundles into one file).
 import type { CliCommand } from '../io';
 import { run as check } from './check';
+import { run as explain } from './explain';
+import { run as preview } from './preview';
 import { run as suggest } from './suggest';
 
 export interface CommandEntry {
@@ -16,6 +18,16 @@ export const COMMANDS: Record<string, CommandEntry> = {
     run: check,
     summary: 'diagnose rope blocks in model configs (files or folders)',
     usage: 'ropelens check [--format text|json|sarif] [--transformers VERSION] PATH...',
+  },
+  explain: {
+    run: explain,
+    summary: 'what every rope block does: per-dimension frequencies, attention factor, effective context per engine',
+    usage: 'ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE',
+  },
+  preview: {
+    run: preview,
+    summary: 'measure perplexity and needle retrieval per scaling method and length on the bundled mini-model',
+    usage: 'ropelens preview [--methods ...] [--lengths 1x,2x,...] [--factor-policy per-length|static] [--probe ppl,needle] [--budget S] [--threads N] [--json] [FILE]',
   },
   suggest: {
     run: suggest,

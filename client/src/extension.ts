@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { createLanguageClient, trackStatus } from './languageClient';
+import { registerPreviewView } from './webview/previewView';
 
 let client: LanguageClient | undefined;
 
@@ -12,6 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context, output);
   registerCommands(context, client, output);
   trackStatus(context, client);
+  context.subscriptions.push(registerPreviewView(context, (s) => output.appendLine(s)));
   // Not awaited: the server starts in the background so activation stays short; failures go to the output channel.
   client.start().catch((e: unknown) => output.appendLine(`RoPE Lens server failed to start: ${String(e)}`));
 }

@@ -4,7 +4,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
 import { CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
-import { findingsFor, type ServerState } from './diagnostics';
+import { checkOptions, type ServerState } from './diagnostics';
 import { fixAllEdits, migrateEdits } from './refactors';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ropelens`;
@@ -47,7 +47,7 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
   if (block && wanted(only, MIGRATE_KIND)) {
     for (const to of ['v5', 'v4'] as const) {
       if (block.api === to) continue;
-      const edits = migrateEdits(doc, parsed, block, to);
+      const edits = migrateEdits(doc, parsed, to);
       if (!edits?.length) continue;
       actions.push({
         title: to === 'v5' ? 'Migrate to transformers 5 (`rope_parameters`)' : 'Migrate to transformers 4 (`rope_scaling`)',
@@ -57,11 +57,8 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
     }
   }
   if (only && wanted(only, FIX_ALL_KIND) && only.some((o) => o.startsWith(CodeActionKind.Source))) {
-    const { findings } = await findingsFor(state, doc);
-    if (state.documents.get(uri)?.version === doc.version) {
-      const edits = fixAllEdits(doc, parsed, findings);
-      if (edits.length) actions.push({ title: 'Fix all RoPE Lens problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
-    }
+    const edits = fixAllEdits(doc, parsed, checkOptions(settings, uri, state.workspaceFolders));
+    if (edits.length) actions.push({ title: 'Fix all RoPE Lens problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
   }
   return actions;
 }

@@ -4,7 +4,7 @@ import type { ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver'
 import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
 import { CMD_SERVER_BLOCK_INFO, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ExtendYarnArgs } from '../protocol';
 import type { ServerState } from './diagnostics';
-import { extendYarnEdits } from './refactors';
+import { currentContextOf, extendYarnEdits } from './refactors';
 
 export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO];
 
@@ -18,11 +18,6 @@ export interface ExtendYarnResult {
 function pickBlock(parsed: ParsedDocument, blockPath: unknown): RopeBlock | undefined {
   if (typeof blockPath === 'string') return parsed.blocks.find((b) => b.path === blockPath);
   return parsed.blocks[0];
-}
-
-function currentContext(parsed: ParsedDocument, block: RopeBlock | undefined): number | undefined {
-  const v = (block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value;
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 export async function onExecuteCommand(state: ServerState, params: ExecuteCommandParams): Promise<unknown> {
@@ -40,7 +35,7 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
       const t = ropeTypeOf(block);
       if (t) info.ropeType = t;
     }
-    const ctx = currentContext(parsed, block);
+    const ctx = currentContextOf(parsed, block);
     if (ctx !== undefined) info.currentContext = ctx;
     return info;
   }
@@ -50,8 +45,7 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
     if (typeof arg.blockPath === 'string' && !block) return { error: `No rope block at ${arg.blockPath}.` } satisfies ExtendYarnResult;
     const target = Number(arg.target);
     if (!Number.isSafeInteger(target) || target < 2) return { error: 'The target length must be a whole number of tokens.' } satisfies ExtendYarnResult;
-    const settings = await state.settings.get(doc.uri);
-    const res = extendYarnEdits(doc, parsed, block, target, arg.api ?? undefined, settings.transformersVersion);
+    const res = extendYarnEdits(doc, parsed, block, target, arg.api === 'v4' || arg.api === 'v5' ? arg.api : undefined);
     if ('error' in res) return res;
     const edit: WorkspaceEdit = { changes: { [doc.uri]: res.edits } };
     const out: ExtendYarnResult = { edit, summary: res.summary };

@@ -9,7 +9,6 @@ export async function onCompletion(state: ServerState, params: CompletionParams)
   const settings = await state.settings.get(doc.uri);
   if (!settings.enable) return [];
   const parsed = state.cache.get(doc);
-  if (!parsed.relevant) return [];
   return completeAt(parsed, doc.offsetAt(params.position), { transformersVersion: settings.transformersVersion }).map((c, i) => {
     const item: CompletionItem = {
       label: c.label,

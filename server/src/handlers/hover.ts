@@ -9,7 +9,6 @@ export async function onHover(state: ServerState, params: HoverParams): Promise<
   const settings = await state.settings.get(doc.uri);
   if (!settings.enable) return null;
   const parsed = state.cache.get(doc);
-  if (!parsed.relevant) return null;
   const h = hoverAt(parsed, doc.offsetAt(params.position), { transformersVersion: settings.transformersVersion });
   if (!h) return null;
   return { contents: { kind: 'markdown', value: h.markdown }, range: rangeOf(doc, h.span) };

@@ -1,20 +1,42 @@
 // Refactor edits (extend with YaRN, migrate v4↔v5, fix all) from core/fixes, converted to LSP edits.
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CheckOptions } from '../../../core/check';
+import { extendWithYarn } from '../../../core/fixes/extend-yarn';
+import { fixAll } from '../../../core/fixes/fix-all';
+import { migrate } from '../../../core/fixes/migrate';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
-import type { Finding } from '../../../core/rules/types';
+import { jsonData } from '../../../core/parse/json';
 import { lspEdits } from '../convert';
 
 export function extendYarnEdits(
-  _doc: TextDocument, _parsed: ParsedDocument, _block: RopeBlock | undefined, _target: number, _api: 'v4' | 'v5' | undefined, _version: string,
+  doc: TextDocument,
+  parsed: ParsedDocument,
+  block: RopeBlock | undefined,
+  target: number,
+  api: 'v4' | 'v5' | undefined,
 ): { edits: TextEdit[]; summary: string } | { error: string } {
-  return { error: 'not yet available' };
+  const res = extendWithYarn(parsed, block, target, api ? { api } : {});
+  if (!res.ok) return { error: res.summary };
+  return { edits: lspEdits(doc, res.edits), summary: res.summary };
 }
 
-export function migrateEdits(_doc: TextDocument, _parsed: ParsedDocument, _block: RopeBlock, _to: 'v4' | 'v5'): TextEdit[] | undefined {
-  return undefined;
+/** The whole-document v4 ⇄ v5 conversion (every config object in the file), or nothing when it does not apply. */
+export function migrateEdits(doc: TextDocument, parsed: ParsedDocument, to: 'v4' | 'v5'): TextEdit[] | undefined {
+  const res = migrate(parsed, to);
+  return res.ok && res.edits.length ? lspEdits(doc, res.edits) : undefined;
 }
 
-export function fixAllEdits(doc: TextDocument, _parsed: ParsedDocument, _findings: Finding[]): TextEdit[] {
-  return lspEdits(doc, []);
+/** Every compatible preferred fix, re-checked until stable (core/fixes/fix-all.ts), as edits of this version. */
+export function fixAllEdits(doc: TextDocument, parsed: ParsedDocument, options: CheckOptions): TextEdit[] {
+  return lspEdits(doc, fixAll(parsed, options).edits);
+}
+
+/** max_position_embeddings of the block's config, else of the first config that has one. */
+export function currentContextOf(parsed: ParsedDocument, block: RopeBlock | undefined): number | undefined {
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const fromBlock = num((block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value);
+  if (fromBlock !== undefined) return fromBlock;
+  const cfg = jsonData(parsed)?.configs.find((c) => c.members.has('max_position_embeddings'));
+  return num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value);
 }
