@@ -223,3 +223,13 @@ export function mergeContext(primary: ModelContext, fallback: ModelContext): Mod
   for (const [k, v] of Object.entries(primary) as [keyof ModelContext, ContextValue | undefined][]) if (v) out[k] = v;
   return out;
 }
+
+/** Several blocks in one file (a script, a compose file) get distinct paths, stable while the file is edited. */
+export function uniquePaths(blocks: RopeBlock[]): void {
+  const seen = new Map<string, number>();
+  for (const b of blocks) {
+    const n = (seen.get(b.path) ?? 0) + 1;
+    seen.set(b.path, n);
+    if (n > 1) b.path = `${b.path}#${n}`;
+  }
+}

@@ -7,7 +7,7 @@ import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
 import { knownModel, knownModelContext } from '../known-models';
 import {
-  CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext,
+  CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths,
 } from './dialect-util';
 
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
@@ -310,6 +310,7 @@ export function parsePython(uri: string, text: string): ParsedDocument {
       doc.blocks.push(block);
       data.blockInfo.push({ spanOffset: block.span.offset, style: p.value.type === 'dictionary' ? 'dict' : 'call', ...p.info });
     }
+    uniquePaths(doc.blocks);
     doc.relevant = doc.blocks.length > 0 || data.legacySubscripts.length > 0;
   } finally {
     tree.delete();

@@ -6,7 +6,7 @@ import { parseTree } from 'jsonc-parser';
 import type { Engine, ModelContext, ParsedDocument, RopeBlock, SourceField, Span } from '../model';
 import { knownModel, knownModelContext } from '../known-models';
 import {
-  blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, verbatim,
+  blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, uniquePaths, verbatim,
   type MappedText,
 } from './dialect-util';
 
@@ -235,7 +235,8 @@ function detectEngine(words: MappedText[], fallback?: Engine): { engine: Engine;
 
 /** The part of a mapped word after `from` characters (VAR=value → value). */
 function sub(w: MappedText, from: number): MappedText {
-  const start = w.map[from] ?? w.span.offset;
+  // Start right after the `=` in the source, so the value's own quotes belong to its span.
+  const start = from > 0 && w.map[from - 1] !== undefined ? w.map[from - 1]! + 1 : w.span.offset;
   const end = w.span.offset + w.span.length;
   return { text: w.text.slice(from), map: w.map.slice(from), span: { offset: start, length: Math.max(0, end - start) }, quote: w.quote };
 }
@@ -475,6 +476,7 @@ export function parseShell(uri: string, text: string, kind: ShellFileKind = shel
     }
     flush();
   }
+  uniquePaths(doc.blocks);
   doc.relevant = doc.blocks.length > 0 || data.commands.length > 0;
   return doc;
 }

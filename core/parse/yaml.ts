@@ -4,7 +4,7 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YNode, type YAMLMap } from 'yaml';
 import type { Engine, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
 import { knownModel, knownModelContext, originalContextOf } from '../known-models';
-import { blocksFromJson, CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, verbatim, type MappedText } from './dialect-util';
+import { blocksFromJson, CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths, verbatim, type MappedText } from './dialect-util';
 import { addCommand, commandFromWords, engineOfImage, splitWords, type ShellData } from './shell';
 
 export interface YamlBlockInfo {
@@ -279,6 +279,7 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
     const w: Walk = { doc, data, text, rootCtx: contextOf(root, text).ctx };
     walkMap(w, root, 0);
   }
+  uniquePaths(doc.blocks);
   doc.relevant = doc.blocks.length > 0 || data.commands.length > 0;
   return doc;
 }
