@@ -73,12 +73,11 @@ export const run: CliCommand = async (argv, io) => {
     io.stderr(`ropelens suggest: '${args.file}' does not look like a model config\n`);
     return EXIT_USAGE;
   }
-  const current = doc.blocks[0]?.context.maxPositionEmbeddings?.value;
-  if (typeof current === 'number' && args.target <= current) {
-    io.stderr(`ropelens suggest: the model already handles ${current} tokens; --target must be larger\n`);
+  const res = extendWithYarn(doc, doc.blocks[0], args.target, {});
+  if (!res.ok) {
+    io.stderr(`ropelens suggest: ${res.summary}\n`);
     return EXIT_USAGE;
   }
-  const res = extendWithYarn(doc, doc.blocks[0], args.target, {});
   const after = applyEdits(text, res.edits);
   io.stdout(`${res.summary}\n`);
   if (args.write) {
