@@ -162,7 +162,7 @@ export function renderPreviewTable(r: PreviewResult): string {
     `ropelens-mini (byte-level, L0 = ${r.originalLength}), ${policy}; cells: ${what}`,
     line(head),
     ...rows.map(line),
-    `samples: ${ppl ? `${r.model.evalBytes} eval bytes per length` : ''}${ppl && needle ? ', ' : ''}${needle ? `${r.model.needlesPerCell} needles per cell` : ''}; ` +
+    `samples: ${ppl ? `${r.model.evalBytes} eval bytes per length` : ''}${ppl && needle ? ', ' : ''}${needle ? `needles per cell ${r.model.needlesPerLength.join('/')}` : ''}; ` +
       `${r.model.runtime}; ${(r.timings.totalMs / 1000).toFixed(1)} s (first result ${(r.timings.firstResultMs / 1000).toFixed(2)} s, ` +
       `${r.timings.forwardPasses} forward passes, ${r.timings.reusedCells} cells reused)`,
   ];

@@ -56,8 +56,15 @@ interface Executor {
 
 interface SweepPlan {
   cells: CellSpec[];
-  needles: number;
+  /** Which needles (indices into needles.json) each length scores. */
+  needlesAt: (length: number) => number[];
   evalBytes: number;
+}
+
+/** n needles spread evenly over the list (which is ordered by depth): centre of each of n equal slices. */
+export function spreadIndices(n: number, available: number): number[] {
+  const k = Math.min(n, available);
+  return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * available) / k));
 }
 
 interface StoreEntry<T> {
@@ -81,7 +88,7 @@ async function sweep(
   emit: (cell: PreviewCell) => void,
   now: () => number,
 ): Promise<void> {
-  const { cells, needles, evalBytes } = plan;
+  const { cells, needlesAt, evalBytes } = plan;
   const firstLength = cells.length > 0 ? cells[0]!.length : 0;
   const planned = new Map<string, number>();
   if (probes.includes('ppl')) {
@@ -128,7 +135,8 @@ async function sweep(
       let exact = 0;
       let hits = 0;
       let total = 0;
-      for (let i = 0; i < needles; i++) {
+      const indices = needlesAt(c.length);
+      for (const i of indices) {
         const k = `${c.key}@${c.length}#${i}`;
         let e = needleStore.get(k);
         if (!e) {
@@ -140,8 +148,9 @@ async function sweep(
         hits += e.value.hits;
         total += e.value.keyLength;
       }
-      out.needleAccuracy = exact / needles;
+      out.needleAccuracy = exact / indices.length;
       out.needleCharAccuracy = hits / total;
+      out.needles = indices.length;
     }
     if (ran === 0 && source) {
       out.reusedFrom = { method: source.by.method, length: source.by.length, why: source.by.length > c.length ? REUSE_PREFIX : REUSE_SAME };
@@ -270,22 +279,34 @@ export class PreviewEngine {
     return ms / 1000;
   }
 
-  /** Sample sizes: explicit ones, else the largest rung of a fixed ladder whose dry-run price fits the budget. */
-  private async sampleSizes(r: ResolvedRequest, cells: CellSpec[]): Promise<{ needles: number; evalBytes: number }> {
+  /**
+   * Sample sizes: explicit ones, else the largest rung of a fixed ladder whose dry-run price fits the budget. A rung
+   * gives each needle cell a time allowance: short lengths (cheap passes) score many needles, long ones few (at
+   * least one), so the figures the eye compares first (L0, 2×) are the most precise.
+   */
+  private async sampleSizes(r: ResolvedRequest, cells: CellSpec[]): Promise<{ needlesAt: (L: number) => number[]; evalBytes: number }> {
     const longest = r.lengths[r.lengths.length - 1]!;
     const maxEval = Math.min(MAX_EVAL_BYTES, this.assets.evalText.length);
-    const maxNeedles = this.assets.needles.needles.length;
-    const ladder: { needles: number; evalBytes: number }[] = [];
-    for (const [n, e] of [[1, 1], [2, 1], [3, 1], [4, 1], [6, 1], [8, 1], [8, 2], [12, 2], [16, 2], [16, 4], [24, 4], [32, 4], [32, 8], [32, 16]] as const) {
-      const rung = { needles: r.needles ?? Math.min(n, maxNeedles), evalBytes: r.evalBytes ?? Math.min(maxEval, Math.max(longest, e * longest)) };
-      const last = ladder[ladder.length - 1];
-      if (!last || last.needles !== rung.needles || last.evalBytes !== rung.evalBytes) ladder.push(rung);
+    const available = this.assets.needles.needles.length;
+    const rungOf = (allowanceMs: number, evalMult: number) => {
+      const counts = new Map<number, number>();
+      for (const L of r.lengths) counts.set(L, r.needles ?? Math.max(1, Math.min(available, Math.floor(allowanceMs / estimateForwardMs(L)))));
+      return {
+        needlesAt: (L: number) => spreadIndices(counts.get(L) ?? 1, available),
+        evalBytes: r.evalBytes ?? Math.min(maxEval, Math.max(longest, evalMult * longest)),
+        key: `${[...counts.values()].join(',')}|${r.evalBytes ?? Math.min(maxEval, Math.max(longest, evalMult * longest))}`,
+      };
+    };
+    const ladder: ReturnType<typeof rungOf>[] = [];
+    for (const [ms, e] of [[0, 1], [100, 1], [150, 1], [200, 1], [300, 1], [400, 1], [600, 1], [800, 1], [1200, 2], [1600, 2], [2400, 4], [3200, 4], [4800, 8], [6400, 8], [12800, 16]] as const) {
+      const rung = rungOf(ms, e);
+      if (ladder[ladder.length - 1]?.key !== rung.key) ladder.push(rung);
     }
     if (r.needles !== undefined && r.evalBytes !== undefined) return ladder[0]!;
-    let best: { needles: number; evalBytes: number } | undefined;
+    let best: (typeof ladder)[number] | undefined;
     let minCost = 0;
     for (const rung of ladder) {
-      const cost = await this.price({ cells, ...rung }, r.probes);
+      const cost = await this.price({ cells, needlesAt: rung.needlesAt, evalBytes: rung.evalBytes }, r.probes);
       if (!best) minCost = cost;
       if (cost <= r.budgetS) best = rung;
       else break;
@@ -333,7 +354,7 @@ export class PreviewEngine {
     const results: PreviewCell[] = [];
     let firstResultMs = -1;
     await sweep(
-      { cells, ...sizes },
+      { cells, needlesAt: sizes.needlesAt, evalBytes: sizes.evalBytes },
       r.probes,
       {
         ppl: async (cell, start, len) => {
@@ -367,7 +388,8 @@ export class PreviewEngine {
         ropeTheta: this.mini.ropeTheta,
         evalBytes: r.probes.includes('ppl') ? sizes.evalBytes : 0,
         evalWindows: r.probes.includes('ppl') ? Math.floor(sizes.evalBytes / r.lengths[0]!) : 0,
-        needlesPerCell: r.probes.includes('needle') ? sizes.needles : 0,
+        needlesPerCell: r.probes.includes('needle') ? Math.min(...r.lengths.map((L) => sizes.needlesAt(L).length)) : 0,
+        needlesPerLength: r.probes.includes('needle') ? r.lengths.map((L) => sizes.needlesAt(L).length) : [],
         runtime: this.runtime.name,
       },
       originalLength: this.mini.originalLength,

@@ -59,7 +59,8 @@ export interface PreviewRequest {
    * bytes that fit. Default DEFAULT_BUDGET_S. Too small for one needle per cell and one chunk per length → error.
    */
   budget?: number;
-  /** Exact sample sizes (override the budget): needle prompts per cell (≤ shipped needles) ... */
+  /** Exact sample sizes (override the budget): needle prompts per cell at every length (≤ shipped needles),
+   * spread evenly over the needle depths ... */
   needles?: number;
   /** ... and bytes of evaluation text cut into chunks of L (≥ the longest length). */
   evalBytes?: number;
@@ -85,6 +86,8 @@ export interface PreviewCell {
   needleAccuracy?: number;
   /** Fraction of key bytes retrieved (teacher-forced argmax), a softer companion figure. */
   needleCharAccuracy?: number;
+  /** Needle prompts scored in this cell (spread over the depths). */
+  needles?: number;
   /** Wall time spent on this cell (0 when it was read from another cell's forward passes). */
   ms: number;
   /** Where the numbers came from when no forward pass of its own was needed. */
@@ -102,8 +105,10 @@ export interface PreviewModelInfo {
   /** Evaluation text size (bytes) and windows per length actually scored. */
   evalBytes: number;
   evalWindows: number;
-  /** Needle prompts scored per cell. */
+  /** Needle prompts scored per cell: the fewest over the lengths, and per length (same order as `lengths`).
+   * Under a budget, short lengths score more needles than long ones (their passes are cheaper). */
   needlesPerCell: number;
+  needlesPerLength: number[];
   runtime: string;
 }
 
