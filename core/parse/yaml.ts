@@ -186,10 +186,14 @@ function recipeBlock(w: Walk, key: string, keyNode: Scalar, v: YNode, ctx: Model
     if (s === 'yarn' || s === 'llama3') derived['original_max_position_embeddings'] = original;
     if (s === 'llama3') Object.assign(derived, { low_freq_factor: 1.0, high_freq_factor: 4.0 });
   }
-  const b = makeBlock({
-    dialect: 'yaml', key, keySpan, span: sv.span, context: ctx, derived,
-    fields: [{ key: 'rope_type', keySpan, value: sv, span: { offset: keySpan.offset, length: sv.span.offset + sv.span.length - keySpan.offset } }],
-  });
+  const fields: SourceField[] = [{ key: 'rope_type', keySpan, value: sv, span: { offset: keySpan.offset, length: sv.span.offset + sv.span.length - keySpan.offset } }];
+  // The computed members point at what they come from: factor at cutoff_len, the rest at the type.
+  const cut = ctx.servingContext;
+  for (const [k, val] of Object.entries(derived)) {
+    const from = k === 'factor' && cut?.span ? cut.span : sv.span;
+    fields.push({ key: k, keySpan: from, value: { kind: 'number', value: val, isInteger: false, span: from }, span: from });
+  }
+  const b = makeBlock({ dialect: 'yaml', key, keySpan, span: sv.span, context: ctx, fields });
   push(w, b, { ...base, kind: 'enum', indent: keyIndent });
 }
 

@@ -8,7 +8,7 @@ export const rule: Rule = {
     summary: 'The rope type is `su`, the early name of LongRoPE (Phi-3 / Phi-3.5-vision configs).',
     why: 'Only Phi-3\'s own config class renames `su` to `longrope`; every other model class and the generic rope validator do not know it, so the block works for Phi-3 and fails anywhere else.',
     frameworks: "transformers: Phi3Config maps `su` (and Phi-3's `yarn`) to `longrope` (4.x `_rope_scaling_adjustment`, 5.x `convert_rope_params_to_dict`); the generic validator warns `Missing validation function ... for 'rope_type'='su'`; non-Phi-3 models fail at init with KeyError. vLLM accepts `su`.",
-    fix: 'Write `longrope`.',
+    fix: 'Write `longrope` (the quick fix does); the factor lists and original_max_position_embeddings stay as they are.',
   },
   check(block, ctx) {
     if (legacyMode(ctx)) return [];

@@ -15,6 +15,7 @@ export const rule: Rule = {
     fix: 'Upgrade transformers (llama3/yarn/longrope need ≥ 4.43, proportional needs ≥ 5.0), or set `ropelens.transformersVersion` to the version you really run. Do not delete keys to make the error go away: that silently removes the context extension.',
   },
   check(block, ctx) {
+    if (block.api === 'v5' && ctx.features.blockKey !== 'rope_parameters') return []; // rope-parameters-needs-v5
     const { type: t, field: tField } = effectiveType(block, ctx);
     if (!t || !tField || !FIRST[t]) return [];
     const known = legacyMode(ctx) ? ['linear', 'dynamic'] : [...ctx.features.ropeTypes, ...(ctx.features.ropeTypes.includes('default') || ctx.features.blockKey === 'rope_parameters' ? ['default'] : [])];

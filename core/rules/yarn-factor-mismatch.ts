@@ -1,6 +1,6 @@
 import type { Rule } from './types';
 import { fieldOf } from '../model';
-import { ctxNum, dictName, effectiveType, fix, legacyMode, make, num, tv } from './util';
+import { ctxNum, dictName, effectiveType, fix, legacyMode, make, num, showField, tv } from './util';
 
 export const rule: Rule = {
   id: 'yarn-factor-mismatch',
@@ -19,31 +19,32 @@ export const rule: Rule = {
     const m = ctxNum(block.context.maxPositionEmbeddings);
     if (f === undefined || f < 1 || o === undefined || o <= 0 || m === undefined) return [];
     const r = m / o;
+    const fs = showField(fieldOf(block, 'factor'));
     if (Math.abs(r - f) < 1e-9) return [];
     const target = Math.round(o * f);
-    const fixMpe = fix(`Set max_position_embeddings = ${o} × ${f} = ${target}`, ctx.writer.setContext(ctx.doc, block, 'max_position_embeddings', target), true);
+    const fixMpe = fix(`Set max_position_embeddings = ${o} × ${fs} = ${target}`, ctx.writer.setContext(ctx.doc, block, 'max_position_embeddings', target), true);
     const fixFactor = r > 1 ? [fix(`Set factor = ${m}/${o} = ${r}`, ctx.writer.setField(ctx.doc, block, 'factor', r))] : [];
     const span = fieldOf(block, 'factor')?.value.span ?? block.keySpan ?? block.span;
-    const base = `YaRN factor ${f} but max_position_embeddings / original_max_position_embeddings = ${m}/${o} = ${+r.toFixed(6)}`;
-    const mismatchWarn = `"The explicitly set RoPE scaling factor (config.${dictName(ctx)}['factor'] = ${f}) does not match the ratio implicitly set by other parameters ..."`;
+    const base = `YaRN factor ${fs} but max_position_embeddings / original_max_position_embeddings = ${m}/${o} = ${+r.toFixed(6)}`;
+    const mismatchWarn = `"The explicitly set RoPE scaling factor (config.${dictName(ctx)}['factor'] = ${fs}) does not match the ratio implicitly set by other parameters ..."`;
     switch (ctx.features.yarn.factorRule) {
       case 'explicit':
         // 4.43–4.50: original is not read at all; the range comes from max_position_embeddings.
         if (m === o) return [];
-        return [make(this, block, span, `${base}: ${tv(ctx)} ignores original_max_position_embeddings and computes the YaRN correction range from max_position_embeddings (${m}) with factor ${f}, i.e. as if the native context were ${m}.`, 'warning')];
+        return [make(this, block, span, `${base}: ${tv(ctx)} ignores original_max_position_embeddings and computes the YaRN correction range from max_position_embeddings (${m}) with factor ${fs}, i.e. as if the native context were ${m}.`, 'warning')];
       case 'implicit-override':
         if (Math.abs(r - 1) < 1e-9) {
           return [make(this, block, span, `Scaling silently lost: ${tv(ctx)} replaces factor by max_position_embeddings / original_max_position_embeddings = ${m}/${o} = 1, so this YaRN block does nothing (no extension beyond ${m}). Set max_position_embeddings to ${target}.`, 'error', [fixMpe, ...fixFactor])];
         }
-        return [make(this, block, span, `${base}: ${tv(ctx)} replaces the written factor by ${+r.toFixed(6)} (implicit factor), not ${f}.`, 'warning', [fixMpe, ...fixFactor])];
+        return [make(this, block, span, `${base}: ${tv(ctx)} replaces the written factor by ${+r.toFixed(6)} (implicit factor), not ${fs}.`, 'warning', [fixMpe, ...fixFactor])];
       case 'explicit-warn':
-        return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${f}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];
+        return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${fs}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];
       case 'explicit-v5':
       default:
         if (Math.abs(r - 1) < 1e-9) {
-          return [make(this, block, span, `max_position_embeddings (${m}) is still the pre-YaRN length: ${tv(ctx)} uses factor ${f} as written, vLLM/SGLang derive max_model_len = ${o} × ${f} = ${target}, but Hugging Face generation and tools that read max_position_embeddings stop at ${m}.`, 'information', [fixMpe])];
+          return [make(this, block, span, `max_position_embeddings (${m}) is still the pre-YaRN length: ${tv(ctx)} uses factor ${fs} as written, vLLM/SGLang derive max_model_len = ${o} × ${fs} = ${target}, but Hugging Face generation and tools that read max_position_embeddings stop at ${m}.`, 'information', [fixMpe])];
         }
-        return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${f}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];
+        return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${fs}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];
     }
   },
 };
