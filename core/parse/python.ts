@@ -344,8 +344,9 @@ function visit(
       } else if (t.name === 'hf_overrides' && isDictLike(right)) {
         overrides(right, pending, { assignment });
       } else {
-        addContext(fileCtx.all, t.name, right, false);
-        if (t.objectText !== undefined) {
+        // `config.max_position_embeddings = N` belongs to blocks assigned on `config`; plain names to the file.
+        if (t.objectText === undefined) addContext(fileCtx.all, t.name, right, false);
+        else {
           const o = fileCtx.byObject.get(t.objectText) ?? {};
           addContext(o, t.name, right);
           fileCtx.byObject.set(t.objectText, o);
