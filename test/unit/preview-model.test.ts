@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { run as previewCli } from '../../cli/commands/preview';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
 import type { ModelSession, PreviewRuntime } from '../../core/preview/runtime';
@@ -169,5 +170,23 @@ describe('preview on the shipped model (onnxruntime-web wasm, Node)', () => {
     copyFileSync(join(MODEL_DIR, 'needles.json'), join(dir, 'needles.json'));
     writeFileSync(join(dir, 'eval.txt'), 'x');
     assert.throws(() => loadPreviewAssets(dir), (e: unknown) => isPreviewError(e) && (e as PreviewError).code === 'model-missing' && /not found/.test((e as Error).message));
+  });
+
+  it('ropelens preview --json runs "yours" from a config file, lengths in the user tokens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ropelens-yours-'));
+    const cfg = join(dir, 'config.json');
+    writeFileSync(cfg, JSON.stringify({ model_type: 'qwen2', max_position_embeddings: 131072, rope_theta: 1e6, rope_scaling: { type: 'yarn', factor: 4, original_max_position_embeddings: 32768 } }));
+    let out = '';
+    let err = '';
+    const io = { cwd: dir, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), readFile: (p: string) => readFileSync(p, 'utf8'), writeFile: () => undefined };
+    const code = await previewCli(['--methods', 'none', '--lengths', '1x,2x', '--probe', 'ppl', '--eval-bytes', '256', '--json', 'config.json'], io);
+    assert.equal(code, 0, err);
+    const r = JSON.parse(out) as { originalLength: number; factorPolicy: string; results: PreviewCell[]; timings: object; model: object; yours: { notes: string[] } };
+    assert.equal(r.originalLength, 128);
+    assert.equal(r.factorPolicy, 'per-length');
+    const yours = r.results.filter((c) => c.method === 'yours');
+    assert.deepEqual(yours.map((c) => [c.length, c.lengthMultiple, c.userTokens, c.factor]), [[128, 1, 32768, 4], [256, 2, 65536, 4]]);
+    assert.ok(yours.every((c) => typeof c.perplexity === 'number' && c.perplexity > 1));
+    assert.ok(r.yours.notes.some((n) => /rope_theta 1000000/.test(n)));
   });
 });
