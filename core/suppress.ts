@@ -26,7 +26,8 @@ export function hasComments(dialect: Dialect): boolean {
 }
 
 function idsOf(list: string): Set<string> {
-  const ids = list.split(/[\s,]+/).map((s) => s.trim()).filter((s) => s !== '' && s !== '--');
+  // Rule ids up to an optional " -- reason"; anything else (quotes, punctuation) is not part of an id.
+  const ids = (list.split(' -- ')[0] ?? '').match(/[a-z0-9*][a-z0-9-]*/gi) ?? [];
   return new Set(ids.length === 0 ? ['*'] : ids);
 }
 
