@@ -2,6 +2,7 @@
 // findings, 2 usage or I/O error (one-line message on stderr).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { version } from '../package.json';
+import { loadDialects } from '../server/src/dialects';
 import { COMMANDS } from './commands/index';
 import { EXIT_USAGE, type CliIO } from './io';
 
@@ -44,6 +45,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
+    await loadDialects(__dirname);
     return await cmd.run(rest, io);
   } catch (e) {
     io.stderr(`ropelens ${first}: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -16,7 +16,7 @@ import { onExecuteCommand, SERVER_COMMANDS } from './handlers/commands';
 import { onHover } from './handlers/hover';
 import { guard } from './guard';
 import { SettingsStore } from './settings';
-import './dialects';
+import { loadDialects } from './dialects';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -27,16 +27,20 @@ const state: ServerState = {
   cache: new DocumentCache(32, (e) => log(`parse failed: ${String(e)}`)),
   settings: new SettingsStore(connection),
   workspaceFolders: [],
+  // Python parses once its grammar is loaded; until then features wait (a few ms at start-up).
+  ready: loadDialects(__dirname, (e) => log(`Python dialect unavailable: ${String(e)}`)),
   log,
 };
 const delay = Number(process.env['ROPELENS_DEBOUNCE_MS'] ?? '');
 const diagnostics = new DiagnosticsScheduler(state, Number.isFinite(delay) && delay >= 0 && process.env['ROPELENS_DEBOUNCE_MS'] ? delay : 200);
 let dynamicConfigRegistration = false;
+let folderEvents = false;
 
 connection.onInitialize((params): InitializeResult => {
   const caps = params.capabilities;
   state.settings.setCanPull(caps.workspace?.configuration === true);
   dynamicConfigRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  folderEvents = caps.workspace?.workspaceFolders === true;
   state.workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
   if (!state.workspaceFolders.length && params.rootUri) state.workspaceFolders = [params.rootUri];
   return {
@@ -57,7 +61,7 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(() => {
   if (dynamicConfigRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ropelens' });
-  if (state.workspaceFolders.length) {
+  if (folderEvents) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const removed = new Set(e.removed.map((f) => f.uri));
       state.workspaceFolders = [...state.workspaceFolders.filter((u) => !removed.has(u)), ...e.added.map((f) => f.uri)];

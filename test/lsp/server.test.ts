@@ -44,10 +44,10 @@ function text(uri = URI): string {
 }
 
 /** Puts the shared document in a known state (opening it if needed) and returns its fresh diagnostics. */
-async function reset(content = TEXT, uri = URI) {
+async function reset(content = TEXT, uri = URI, languageId = 'json') {
   if (!c.texts.has(uri)) {
     const d = c.diagnostics(uri, (p) => p.version === 1);
-    await c.open(uri, content);
+    await c.open(uri, content, languageId);
     return d;
   }
   const v = c.texts.get(uri)!.version + 1;
@@ -227,6 +227,36 @@ test('migrate v4 → v5 and fix-all as code actions', async () => {
   const fixableBefore = base.diagnostics.filter((d: Diagnostic) => (d.data as { fixes: Array<{ isPreferred?: boolean }> }).fixes.some((f) => f.isPreferred)).length;
   assert.ok(fixableBefore > 0);
   assert.ok(after.diagnostics.length <= base.diagnostics.length - 1, `${codes(base.diagnostics)} → ${codes(after.diagnostics)}`);
+});
+
+test('Python: disable-for-this-line and ignore-in-file write suppression comments that work', async () => {
+  const uri = 'file:///ws/train.py';
+  const PY = [
+    'from transformers import AutoConfig',
+    '',
+    'config = AutoConfig.from_pretrained("Qwen/Qwen2.5-7B-Instruct")',
+    '    ',
+    'config.rope_scaling = {"type": "yarn", "factor": 4, "original_max_position_embeddings": 32768}',
+    '',
+  ].join('\n');
+  const { diagnostics } = await reset(PY, uri, 'python');
+  assert.ok(diagnostics.length > 0, 'the Python dialect reports');
+  const d = diagnostics[0]!;
+  const actions = (await c.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } })) as CodeAction[];
+  const line = actions.find((a) => a.title === `Disable ${d.code} for this line`);
+  const file = actions.find((a) => a.title === `Ignore ${d.code} in this file`);
+  assert.ok(line && file, actions.map((a) => a.title).join(' | '));
+  const withLine = applyTextEdits(PY, editFor(line.edit, uri));
+  assert.match(withLine, new RegExp(`\\n# ropelens-disable-next-line ${d.code}\\nconfig\\.rope_scaling`));
+  const afterLine = await reset(withLine, uri);
+  assert.ok(!afterLine.diagnostics.some((x) => x.code === d.code), `${d.code} suppressed on that line`);
+  assert.equal(afterLine.diagnostics.length, diagnostics.length - diagnostics.filter((x) => x.code === d.code).length);
+
+  const withFile = applyTextEdits(PY, editFor(file.edit, uri));
+  assert.ok(withFile.startsWith(`# ropelens-disable-file ${d.code}\n`));
+  const afterFile = await reset(withFile, uri);
+  assert.ok(!afterFile.diagnostics.some((x) => x.code === d.code));
+  await c.close(uri);
 });
 
 test('closing a document clears its diagnostics; the server is still alive', async () => {

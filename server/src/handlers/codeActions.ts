@@ -20,6 +20,7 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 export async function onCodeAction(state: ServerState, params: CodeActionParams): Promise<CodeAction[]> {
   const doc = state.documents.get(params.textDocument.uri);
   if (!doc) return [];
+  await state.ready;
   const settings = await state.settings.get(doc.uri);
   if (!settings.enable) return [];
   const parsed = state.cache.get(doc);

@@ -24,6 +24,7 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
   const arg = (params.arguments?.[0] ?? {}) as Partial<ExtendYarnArgs>;
   const doc = typeof arg.uri === 'string' ? state.documents.get(arg.uri) : undefined;
   if (!doc) return params.command === CMD_SERVER_BLOCK_INFO ? ({ relevant: false } satisfies BlockInfo) : ({ error: 'The document is not open.' } satisfies ExtendYarnResult);
+  await state.ready;
   const parsed = state.cache.get(doc);
   const block = pickBlock(parsed, arg.blockPath);
 

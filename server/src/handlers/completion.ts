@@ -6,6 +6,7 @@ import type { ServerState } from './diagnostics';
 export async function onCompletion(state: ServerState, params: CompletionParams): Promise<CompletionItem[]> {
   const doc = state.documents.get(params.textDocument.uri);
   if (!doc) return [];
+  await state.ready;
   const settings = await state.settings.get(doc.uri);
   if (!settings.enable) return [];
   const parsed = state.cache.get(doc);

@@ -16,6 +16,8 @@ export interface ServerState {
   cache: DocumentCache;
   settings: SettingsStore;
   workspaceFolders: string[];
+  /** Resolves once every dialect (Python's grammar included) can parse; features wait for it. */
+  ready: Promise<unknown>;
   log(message: string): void;
 }
 
@@ -29,6 +31,7 @@ export function checkOptions(settings: RopeLensSettings, uri: string, folders: r
 
 /** Findings for a document under its settings; shared by diagnostics and fix-all so both agree. */
 export async function findingsFor(state: ServerState, doc: TextDocument): Promise<{ parsed: ParsedDocument; findings: Finding[]; settings: RopeLensSettings }> {
+  await state.ready;
   const settings = await state.settings.get(doc.uri);
   const parsed = state.cache.get(doc);
   if (!settings.enable || !parsed.relevant) return { parsed, findings: [], settings };

@@ -6,6 +6,7 @@ import type { ServerState } from './diagnostics';
 export async function onHover(state: ServerState, params: HoverParams): Promise<Hover | null> {
   const doc = state.documents.get(params.textDocument.uri);
   if (!doc) return null;
+  await state.ready;
   const settings = await state.settings.get(doc.uri);
   if (!settings.enable) return null;
   const parsed = state.cache.get(doc);
