@@ -82,6 +82,8 @@ export interface PythonData {
 const SERVING_KEYS = new Set(['max_model_len', 'max_seq_length', 'model_max_length', 'max_seq_len', 'context_length']);
 const MODEL_ARG_KEYS = new Set(['model', 'pretrained_model_name_or_path', 'model_name_or_path', 'model_id', 'base_model']);
 
+const MAX_DEPTH = 64;
+
 const spanOf = (n: TsNode): Span => ({ offset: n.startIndex, length: n.endIndex - n.startIndex });
 
 function stringValue(n: TsNode): string | undefined {
@@ -125,8 +127,10 @@ function numberText(t: string): number {
 }
 
 /** A literal's value; kind 'unknown' for anything computed (names, calls, f-strings). */
-export function pyValue(n: TsNode): SourceValue {
+export function pyValue(n: TsNode, depth = 0): SourceValue {
   const span = spanOf(n);
+  // Literals nested deeper than any config are not analysed (and cannot overflow the stack).
+  if (depth > MAX_DEPTH) return { kind: 'unknown', value: undefined, span };
   switch (n.type) {
     case 'integer':
       return { kind: 'number', value: numberText(n.text), isInteger: true, span };
@@ -146,24 +150,24 @@ export function pyValue(n: TsNode): SourceValue {
       const op = n.child(0)?.type;
       const arg = n.namedChildren[0];
       if (arg && (op === '-' || op === '+')) {
-        const v = pyValue(arg);
+        const v = pyValue(arg, depth + 1);
         if (v.kind === 'number') return { ...v, value: op === '-' ? -(v.value as number) : v.value, span };
       }
       return { kind: 'unknown', value: undefined, span };
     }
     case 'parenthesized_expression': {
       const inner = n.namedChildren[0];
-      return inner ? { ...pyValue(inner), span } : { kind: 'unknown', value: undefined, span };
+      return inner ? { ...pyValue(inner, depth + 1), span } : { kind: 'unknown', value: undefined, span };
     }
     case 'list':
     case 'tuple': {
-      const items = n.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment').map(pyValue);
+      const items = n.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment').map((c) => pyValue(c, depth + 1));
       if (items.some((i) => i.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
       return { kind: 'array', value: items.map((i) => i.value), span };
     }
     case 'dictionary':
     case 'call': {
-      const fields = dictFields(n);
+      const fields = dictFields(n, depth + 1);
       if (!fields || fields.some((f) => f.value.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
       const o: Record<string, unknown> = {};
       for (const f of fields) o[f.key] = f.value.value;
@@ -175,7 +179,7 @@ export function pyValue(n: TsNode): SourceValue {
 }
 
 /** Members of `{...}` or `dict(...)`; undefined when the node is neither. `**x` spreads are skipped. */
-function dictFields(n: TsNode): SourceField[] | undefined {
+function dictFields(n: TsNode, depth = 0): SourceField[] | undefined {
   if (n.type === 'dictionary') {
     const out: SourceField[] = [];
     for (const p of n.namedChildren) {
@@ -184,7 +188,7 @@ function dictFields(n: TsNode): SourceField[] | undefined {
       const v = p.childForFieldName('value');
       const key = k ? stringValue(k) : undefined;
       if (!k || !v || key === undefined) continue;
-      out.push({ key, keySpan: spanOf(k), value: pyValue(v), span: spanOf(p) });
+      out.push({ key, keySpan: spanOf(k), value: pyValue(v, depth), span: spanOf(p) });
     }
     return out;
   }
@@ -197,7 +201,7 @@ function dictFields(n: TsNode): SourceField[] | undefined {
       const k = a.childForFieldName('name');
       const v = a.childForFieldName('value');
       if (!k || !v) continue;
-      out.push({ key: k.text, keySpan: spanOf(k), value: pyValue(v), span: spanOf(a) });
+      out.push({ key: k.text, keySpan: spanOf(k), value: pyValue(v, depth), span: spanOf(a) });
     }
     return out;
   }

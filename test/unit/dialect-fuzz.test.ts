@@ -53,5 +53,8 @@ test('deep nesting does not overflow the stack', () => {
   for (const uri of FILES) {
     const deep = `rope_scaling = ${'{"a": '.repeat(3000)}1${'}'.repeat(3000)}\nrope_scaling: ${'['.repeat(3000)}`;
     assert.doesNotThrow(() => checkDocument(parseDocument(uri, deep)));
+    const json = `${'{"rope_scaling": '.repeat(2000)}1${'}'.repeat(2000)}`;
+    const deepFlags = `vllm serve m --hf-overrides '${json}'\nrope_scaling: ${json}\n`;
+    assert.doesNotThrow(() => checkDocument(parseDocument(uri, deepFlags)));
   }
 });
