@@ -7,6 +7,8 @@ import { codeOf, ropeDiagnostics, waitFor, waitForDiagnostics } from './wait';
 // The example and rule the suite exercises (examples/ is owned by the rules engineer; keep these in step).
 const BROKEN = 'llama3-yarn-v4-broken/config.json';
 const RULE = 'missing-original-max-position-embeddings';
+/** The rule's quick fixes name the key they write. */
+const FIX_TITLE = /^Set original_max_position_embeddings/;
 /** The example "Extend context with YaRN…" is run on: a clean config with plain RoPE. */
 const PLAIN = 'llama3-8b/config.json';
 const TARGET = 32768;
@@ -70,23 +72,33 @@ describe('RoPE Lens in VS Code', () => {
     const before = editor.document.getText();
     // executeCodeActionProvider takes the diagnostics from the renderer's marker service, which can lag behind
     // languages.getDiagnostics() in the extension host: retry until the quick fix is offered (up to 15 s).
+    let offered = '';
     const fix = await waitFor(
       `a quick fix for ${RULE}`,
       async () => {
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diag.range, vscode.CodeActionKind.QuickFix.value);
-        return actions?.find((a) => a.kind?.value === 'quickfix' && a.diagnostics?.some((x) => codeOf(x) === RULE) && (a.edit || a.command));
+        offered = JSON.stringify(actions?.map((a) => [a.title, a.kind?.value, a.isPreferred]));
+        const fixes = (actions ?? []).filter((a) => a.kind?.value === 'quickfix' && FIX_TITLE.test(a.title) && (a.edit || a.command));
+        return fixes.find((a) => a.isPreferred) ?? fixes[0];
       },
       15_000,
       250,
-    );
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; offered: ${offered}`);
+    });
     if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the workspace edit applies');
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     await waitFor('the document to change', () => editor.document.getText() !== before);
     await waitForDiagnostics(uri, `${RULE} to disappear after the fix`, (ds) => !hasRule(ds));
+    // The preferred fix keeps the native length as the original and declares the extended context.
+    assert.ok(fix.isPreferred, `the fix applied is the preferred one: ${fix.title}`);
+    const old = JSON.parse(before);
+    const oldBlock = old.rope_scaling ?? old.rope_parameters;
     const json = JSON.parse(editor.document.getText());
     const block = json.rope_scaling ?? json.rope_parameters;
     assert.ok(block && typeof block === 'object', 'the rope block is still there');
-    assert.ok(Number.isFinite(block.original_max_position_embeddings), `original_max_position_embeddings was written: ${JSON.stringify(block)}`);
+    assert.equal(block.original_max_position_embeddings, old.max_position_embeddings);
+    assert.equal(json.max_position_embeddings, Math.round(old.max_position_embeddings * oldBlock.factor));
     assert.ok(!ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'no error remains');
   });
 
