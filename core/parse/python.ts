@@ -288,8 +288,8 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     // Iterative pre-order walk: deep nesting must not overflow the stack.
     let done = false;
     while (!done) {
-      const n = cursor.currentNode;
-      visit(n, text, pending, fileCtx, modelIds, data);
+      // Node objects are costly to materialise in web-tree-sitter: only for the node types visit() reads.
+      if (VISITED.has(cursor.nodeType)) visit(cursor.currentNode, text, pending, fileCtx, modelIds, data);
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent()) {
@@ -321,6 +321,8 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   }
   return doc;
 }
+
+const VISITED = new Set(['string', 'assignment', 'keyword_argument', 'subscript']);
 
 function isDictLike(n: TsNode | null): n is TsNode {
   return !!n && (n.type === 'dictionary' || (n.type === 'call' && n.childForFieldName('function')?.text === 'dict'));

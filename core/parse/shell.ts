@@ -357,7 +357,8 @@ function flagGroup(
     if (!o?.value) return;
     const raw = o.value.text;
     const v = conv(raw);
-    const sv = v === undefined ? { kind: 'unknown' as const, value: undefined, span: o.value.span } : { kind: typeof v === 'number' ? ('number' as const) : ('string' as const), value: v, span: o.value.span, isInteger: /^-?\d+$/.test(raw) };
+    // No isInteger: the engines parse these flags as floats, so `--rope-scale 4` is not transformers' int factor.
+    const sv = v === undefined ? { kind: 'unknown' as const, value: undefined, span: o.value.span } : { kind: typeof v === 'number' ? ('number' as const) : ('string' as const), value: v, span: o.value.span };
     fields.push({ key, keySpan: o.nameSpan, value: sv, span: o.span });
     flags[key] = o;
   };
