@@ -70,7 +70,7 @@ export async function makeRuntime(choice: BackendChoice, ortBaseUri: string): Pr
       state.fallbackReason = 'WebGPU was requested but this webview has no GPU adapter; ran on WebAssembly instead.';
     }
   }
-  const wasmRuntime = async (): Promise<PreviewRuntime> => ortRuntime(await loadOrt('wasm', ortBaseUri), WASM_NAME, { executionProviders: ['wasm'] });
+  const wasmRuntime = async (): Promise<PreviewRuntime> => ortRuntime(await loadOrt('wasm', ortBaseUri), WASM_NAME, { executionProviders: ['wasm'], logSeverityLevel: 3 });
   return {
     state,
     get name() {
@@ -80,7 +80,7 @@ export async function makeRuntime(choice: BackendChoice, ortBaseUri: string): Pr
       if (wantGpu) {
         try {
           const ort = await loadOrt('webgpu', ortBaseUri);
-          const s = await ortRuntime(ort, WEBGPU_NAME, { executionProviders: ['webgpu'] }).createSession(model);
+          const s = await ortRuntime(ort, WEBGPU_NAME, { executionProviders: ['webgpu'], logSeverityLevel: 3 }).createSession(model);
           state.used = 'webgpu';
           return s;
         } catch (e) {
