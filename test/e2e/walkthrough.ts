@@ -9,10 +9,10 @@ import { launchBrowser, relayConsole, type Browser } from './browser';
 import { killAll, REPO_ROOT, startCodeServer, type CodeServer } from './code-server';
 
 // Keep in step with test/e2e/suite/ropelens.test.ts and examples/.
-const BROKEN = 'llama3-yarn-v4-broken/config.json';
-const RULE = 'missing-original-max-position-embeddings';
-/** Part of the quick fix's title, as shown in the Ctrl+. menu. */
-const FIX_TITLE = /original_max_position_embeddings/i;
+const BROKEN = 'broken-attn-factor/config.json';
+const RULE = 'unknown-key';
+/** The quick fix's title, as shown in the Ctrl+. menu. */
+const FIX_TITLE = /^Rename to "attention_factor"/;
 
 export const SHOTS = join(REPO_ROOT, 'test-results', 'e2e');
 /** Settings the walk-through's code-server needs: WASM so the chart does not depend on a GPU adapter. */
@@ -68,7 +68,7 @@ export async function runWalkthrough(cs: CodeServer, browser: Browser): Promise<
     await step(`the Problems panel lists ${RULE}`, async () => {
       await page.keyboard.press('Control+Shift+M');
       await row.first().waitFor();
-      await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info').first().waitFor();
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor();
       await shot(page, '1-problems.png');
     });
 
@@ -94,7 +94,7 @@ export async function runWalkthrough(cs: CodeServer, browser: Browser): Promise<
       }
       await shot(page, '2-quickfix-menu.png');
       await page.keyboard.press('Enter');
-      await page.locator('.editor-instance .monaco-editor .view-lines:has-text("original_max_position_embeddings")').waitFor();
+      await page.locator('.editor-instance .monaco-editor .view-lines:has-text("attention_factor")').waitFor();
       await row.first().waitFor({ state: 'detached' });
       await page.keyboard.press('Control+S');
     });
@@ -121,7 +121,8 @@ export async function runWalkthrough(cs: CodeServer, browser: Browser): Promise<
   }
 }
 
-if (require.main === module) {
+// Standalone only (run-all.js bundles this module too, where require.main would also be true).
+if (/walkthrough\.[jt]s$/.test(process.argv[1] ?? '')) {
   (async () => {
     const cs = await startCodeServer({ settings: WALKTHROUGH_SETTINGS });
     const browser = await launchBrowser();

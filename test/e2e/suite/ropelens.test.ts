@@ -5,13 +5,13 @@ import * as vscode from 'vscode';
 import { codeOf, ropeDiagnostics, waitFor, waitForDiagnostics } from './wait';
 
 // The example and rule the suite exercises (examples/ is owned by the rules engineer; keep these in step).
-const BROKEN = 'llama3-yarn-v4-broken/config.json';
-const RULE = 'missing-original-max-position-embeddings';
-/** The rule's quick fixes name the key they write. */
-const FIX_TITLE = /^Set original_max_position_embeddings/;
-/** The example "Extend context with YaRN…" is run on: a clean config with plain RoPE. */
-const PLAIN = 'llama3-8b/config.json';
-const TARGET = 32768;
+/** DeepSeek-R1#684: `attn_factor` in a YaRN block, a key transformers ignores (did you mean `attention_factor`?). */
+const BROKEN = 'broken-attn-factor/config.json';
+const RULE = 'unknown-key';
+const FIX_TITLE = /^Rename to "attention_factor"/;
+/** The example "Extend context with YaRN…" is run on: Qwen2.5-3B, no rope block, 32K native context. */
+const PLAIN = 'qwen2.5-3b/config.json';
+const TARGET = 131072;
 
 function fileUri(rel: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -90,15 +90,12 @@ describe('RoPE Lens in VS Code', () => {
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     await waitFor('the document to change', () => editor.document.getText() !== before);
     await waitForDiagnostics(uri, `${RULE} to disappear after the fix`, (ds) => !hasRule(ds));
-    // The preferred fix keeps the native length as the original and declares the extended context.
     assert.ok(fix.isPreferred, `the fix applied is the preferred one: ${fix.title}`);
-    const old = JSON.parse(before);
-    const oldBlock = old.rope_scaling ?? old.rope_parameters;
-    const json = JSON.parse(editor.document.getText());
-    const block = json.rope_scaling ?? json.rope_parameters;
-    assert.ok(block && typeof block === 'object', 'the rope block is still there');
-    assert.equal(block.original_max_position_embeddings, old.max_position_embeddings);
-    assert.equal(json.max_position_embeddings, Math.round(old.max_position_embeddings * oldBlock.factor));
+    const oldBlock = JSON.parse(before).rope_scaling;
+    const block = JSON.parse(editor.document.getText()).rope_scaling;
+    assert.equal(block.attn_factor, undefined, 'the misspelt key is gone');
+    assert.equal(block.attention_factor, oldBlock.attn_factor, 'its value moved to attention_factor');
+    assert.deepEqual(Object.keys(block), Object.keys(oldBlock).map((k) => (k === 'attn_factor' ? 'attention_factor' : k)), 'key order is kept');
     assert.ok(!ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'no error remains');
   });
 
