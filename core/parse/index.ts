@@ -16,7 +16,7 @@ export function parserFor(dialect: Dialect): Parser | undefined {
 }
 
 const LANGUAGE_DIALECTS: Record<string, Dialect> = {
-  json: 'json', jsonc: 'json', python: 'python', yaml: 'yaml', shellscript: 'shell', dockerfile: 'shell',
+  json: 'json', jsonc: 'json', python: 'python', yaml: 'yaml', shellscript: 'shell', dockerfile: 'shell', makefile: 'shell',
 };
 
 /** Dialect of a document from its VS Code language id, else its file name; undefined when RoPE Lens has none. */
@@ -26,7 +26,7 @@ export function detectDialect(uri: string, languageId?: string): Dialect | undef
   if (/\.jsonc?$/.test(name)) return 'json';
   if (/\.py$/.test(name)) return 'python';
   if (/\.ya?ml$/.test(name)) return 'yaml';
-  if (/\.(sh|bash|zsh)$/.test(name) || name === 'dockerfile') return 'shell';
+  if (/\.(sh|bash|zsh|mk|dockerfile)$/.test(name) || /^(dockerfile|containerfile)(\..+)?$/.test(name) || /^(gnu)?makefile$/.test(name)) return 'shell';
   return undefined;
 }
 

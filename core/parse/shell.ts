@@ -158,9 +158,11 @@ export function splitWords(line: string, base: number): Tok[] {
 /** Logical lines: continuation backslash-newlines are blanked (same length) so offsets stay exact. */
 function logicalLines(text: string): { line: string; base: number }[] {
   const blanked = text.replace(/\\\r?\n/g, (m) => ' '.repeat(m.length));
+  // Make variables `$(NAME)` read as `${NAME}` (same length): shell-quote would split `(` off as an operator.
+  const unmade = blanked.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, '$${$1}');
   const out: { line: string; base: number }[] = [];
   let base = 0;
-  for (const l of blanked.split('\n')) {
+  for (const l of unmade.split('\n')) {
     out.push({ line: l.replace(/\r$/, ''), base });
     base += l.length + 1;
   }
