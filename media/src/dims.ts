@@ -55,6 +55,14 @@ export function analyseBlock(block: BlockInfo, transformersVersion?: string): Di
   return view;
 }
 
+/** 10 → "10", 1000 → "1K", 1e5 → "100K", 1e7 → "10M". */
+function si(x: number): string {
+  if (x >= 1e9) return `${+(x / 1e9).toPrecision(3)}G`;
+  if (x >= 1e6) return `${+(x / 1e6).toPrecision(3)}M`;
+  if (x >= 1e3) return `${+(x / 1e3).toPrecision(3)}K`;
+  return String(+x.toPrecision(3));
+}
+
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent: Element): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -116,9 +124,11 @@ export function renderDims(host: HTMLElement, block: BlockInfo | null, transform
   wrap.className = 'chart-plot';
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Wavelength per rotary frequency, before and after scaling. ${sum.textContent}` }, wrap);
   const grid = el('g', { class: 'grid' }, svg);
-  for (const t of yTicks(lo, hi, true).filter((_, i, a) => a.length < 8 || i % 3 === 0)) {
+  // Powers of ten only (every other one when the range is wide), labelled 10, 1K, 100K, 10M.
+  const decades = yTicks(lo, hi, true).filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
+  for (const t of decades.filter((_, i, a) => a.length <= 6 || i % 2 === 0)) {
     el('line', { x1: m.l, x2: W - m.r, y1: sy(t), y2: sy(t) }, grid);
-    el('text', { x: m.l - 6, y: sy(t) + 3.5, class: 'tick y' }, grid).textContent = tokens(Math.round(t));
+    el('text', { x: m.l - 6, y: sy(t) + 3.5, class: 'tick y' }, grid).textContent = si(t);
   }
   for (const r of v.rows) {
     const y = sy(Math.min(r.wavelength, hi));
@@ -129,7 +139,7 @@ export function renderDims(host: HTMLElement, block: BlockInfo | null, transform
   for (const [val, cls, label] of [[v.originalContext, 'ctx-orig', 'original'], [v.extendedContext, 'ctx-ext', 'extended']] as const) {
     if (!val || (cls === 'ctx-ext' && val === v.originalContext)) continue;
     el('line', { x1: m.l, x2: W - m.r, y1: sy(val), y2: sy(val), class: cls }, svg);
-    el('text', { x: W - m.r - 2, y: sy(val) - 3, class: `ctx-label ${cls}` }, svg).textContent = `${label} ${tokens(val)}`;
+    el('text', { x: m.l + 3, y: sy(val) - 3, class: `ctx-label ${cls}` }, svg).textContent = `${label} context ${tokens(val)}`;
   }
   for (let j = 0; j < n; j += Math.max(1, Math.ceil(n / 8))) {
     el('text', { x: sx(j) + bw / 2, y: H - m.b + 13, class: 'tick x' }, svg).textContent = String(j);

@@ -2,6 +2,7 @@
 // under the cursor, and exposes "Preview this block" plus two internal commands used by end-to-end tests.
 import * as vscode from 'vscode';
 import type { RopeBlock } from '../../../core/model';
+import { blockAt, blockInfoOf } from './blocks';
 import { parseDocument } from '../../../core/parse/index';
 import { checkFromWebview, checkToWebview, type BlockInfo, type RunRequest, type RunSummary, type ToWebview } from '../../../media/src/protocol';
 import { parseSettings, type PreviewBackend } from '../config';
@@ -16,37 +17,6 @@ export interface BlockTarget {
   uri?: string;
   offset?: number;
   path?: string;
-}
-
-function basename(uri: string): string {
-  return decodeURIComponent(uri.split(/[?#]/)[0]!.split('/').pop() ?? uri);
-}
-
-export function blockInfoOf(uri: string, b: RopeBlock): BlockInfo {
-  const info: BlockInfo = {
-    label: `${basename(uri)} · ${b.path || b.key}${b.layerType ? ` (${b.layerType})` : ''}`,
-    uri,
-    dialect: b.dialect,
-    path: b.path,
-    api: b.api,
-    key: b.key,
-    params: b.params,
-    context: b.context,
-  };
-  if (b.layerType) info.layerType = b.layerType;
-  return info;
-}
-
-/** The block at `offset`: the one containing it, else the nearest one before it, else the first. Pure. */
-export function blockAt(blocks: readonly RopeBlock[], offset: number | undefined): RopeBlock | undefined {
-  if (!blocks.length) return undefined;
-  if (offset === undefined) return blocks[0];
-  const start = (b: RopeBlock) => Math.min(b.keySpan?.offset ?? b.span.offset, b.span.offset);
-  const inside = blocks.filter((b) => offset >= start(b) && offset <= b.span.offset + b.span.length);
-  // Nested blocks (per-layer-type entries): the innermost wins.
-  if (inside.length) return inside.reduce((a, b) => (b.span.length < a.span.length ? b : a));
-  const before = blocks.filter((b) => start(b) <= offset);
-  return before.length ? before.reduce((a, b) => (start(b) > start(a) ? b : a)) : blocks[0];
 }
 
 interface Waiter {
