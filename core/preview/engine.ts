@@ -302,7 +302,10 @@ export class PreviewEngine {
       const rung = rungOf(ms, e);
       if (ladder[ladder.length - 1]?.key !== rung.key) ladder.push(rung);
     }
-    if (r.needles !== undefined && r.evalBytes !== undefined) return ladder[0]!;
+    // Every probe asked for has explicit sizes: the budget has nothing to choose.
+    const needlesFixed = r.needles !== undefined || !r.probes.includes('needle');
+    const evalFixed = r.evalBytes !== undefined || !r.probes.includes('ppl');
+    if (needlesFixed && evalFixed) return ladder[0]!;
     let best: (typeof ladder)[number] | undefined;
     let minCost = 0;
     for (const rung of ladder) {
