@@ -86,6 +86,10 @@ def main():
                   "to the k key bytes at L-k..L-1. Reference: training/needles.py build_prompt."),
         "needles": needles,
     }
+    # exact prompts for a builder test on the TypeScript side
+    doc["examples"] = [{"id": i, "L": L, "prompt": build_prompt(text, needles[i]["key"], needles[i]["depth"],
+                                                                  needles[i]["offset"], L).decode("ascii")}
+                       for i, L in ((0, 128), (13, 128), (31, 128), (20, 300), (31, 1000), (7, 48))]
     out = os.path.join(ROOT, "media", "model", "needles.json")
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)

@@ -31,15 +31,25 @@ MIX_B = {"short": 1.0}
 MIX_C = {"kv": 0.35, "rep": 0.15, "rrep": 0.3, "text": 0.2}
 
 
+def make_opt(model):
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+                             lr=3e-3, betas=(0.9, 0.95))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps-a", type=int, default=3500)
     ap.add_argument("--steps-b-max", type=int, default=4000)
-    ap.add_argument("--steps-c", type=int, default=5000)
+    ap.add_argument("--steps-c", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--probe-every", type=int, default=250)
     ap.add_argument("--out", default=os.path.join(HERE, "ckpt", "final.pt"))
     ap.add_argument("--log", default=os.path.join(HERE, "logs", "train.jsonl"))
+    ap.add_argument("--resume-c", default=None, metavar="CKPT_B",
+                    help="skip stages A and B: load the stage-B checkpoint and run stage C only (same result as a "
+                         "full run, because stage C reseeds its data and starts a fresh optimizer)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
@@ -47,13 +57,10 @@ def main():
     train = Corpus(open(os.path.join(HERE, "data", "train.txt"), "rb").read())
     probes = Probes(open(os.path.join(HERE, "data", "val.txt"), "rb").read())
     model = TinyLM()
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=3e-3, betas=(0.9, 0.95))
+    opt = make_opt(model)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     os.makedirs(os.path.dirname(a.log), exist_ok=True)
-    log = open(a.log, "w")
+    log = open(a.log, "a" if a.resume_c else "w")
     t0 = time.time()
     step = 0
     tabs = {T: default_tables(T) for T in (32, L0)}
@@ -68,7 +75,7 @@ def main():
     emit({"event": "start", "params": count_params(model), "seed": a.seed, "args": vars(a)})
 
     def train_step(mix, B, T, lr):
-        nonlocal step
+        nonlocal step, opt
         for g in opt.param_groups:
             g["lr"] = lr
         x, m = batch(rng, train, mix, B, T + 1)
@@ -93,19 +100,25 @@ def main():
         emit(rec)
 
     model.train()
+    if a.resume_c:
+        state = torch.load(a.resume_c, map_location="cpu")
+        model.load_state_dict(state["model"])
+        step = state["step"]
+        emit({"event": "resume", "from": a.resume_c, "step": step})
     # stage A
     ema = None
-    for i in range(a.steps_a):
+    for i in range(0 if a.resume_c else a.steps_a):
         lr = 3e-3 * min(1.0, (i + 1) / 100)
         loss, _ = train_step(MIX_A, 16, L0, lr)
         ema = loss if ema is None else 0.98 * ema + 0.02 * loss
         if step % a.probe_every == 0:
             probe("A", ema)
-    probe("A", ema, {"end": True})
-    torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_A.pt"))
+    if not a.resume_c:
+        probe("A", ema, {"end": True})
+        torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_A.pt"))
     # stage B
     cema, i = None, 0
-    while i < a.steps_b_max:
+    while i < (0 if a.resume_c else a.steps_b_max):
         lr = 2e-3 * min(1.0, (i + 1) / 50)
         loss, copy = train_step(MIX_B, 64, 32, lr)
         i += 1
@@ -115,9 +128,12 @@ def main():
             emit({"event": "stageB", "step": step, "copy_nll_ema": round(cema, 4), "loss": round(loss, 4)})
         if i >= 100 and cema < 1.0:
             break
-    probe("B", ema, {"end": True, "copy_nll_ema": round(cema, 4), "stageB_steps": i})
-    torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_B.pt"))
-    # stage C
+    if not a.resume_c:
+        probe("B", ema, {"end": True, "copy_nll_ema": round(cema, 4), "stageB_steps": i})
+        torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_B.pt"))
+    # stage C: its own data stream and a fresh optimizer, so it can be rerun from the stage-B checkpoint
+    rng.seed(a.seed * 1000 + 3)
+    opt = make_opt(model)
     ema = None
     for i in range(a.steps_c):
         warm = min(1.0, (i + 1) / 50)
