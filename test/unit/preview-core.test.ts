@@ -102,6 +102,15 @@ describe('preview needles', () => {
     assert.equal(code(() => buildNeedlePrompt(evalText, needles, needles.needles[0]!, 47)), 'bad-length');
   });
 
+  it('reproduces the Python reference prompts byte for byte (needles.json examples)', () => {
+    const doc = JSON.parse(readFileSync(join(MODEL_DIR, 'needles.json'), 'utf8')) as { examples?: { id: number; L: number; prompt: string }[] };
+    assert.ok((doc.examples ?? []).length >= 3, 'needles.json carries examples built by training/needles.py');
+    for (const ex of doc.examples!) {
+      const n = needles.needles.find((x) => x.id === ex.id)!;
+      assert.equal(Buffer.from(buildNeedlePrompt(evalText, needles, n, ex.L)).toString('latin1'), ex.prompt, `needle ${ex.id} at ${ex.L}`);
+    }
+  });
+
   it('scores teacher-forced argmax over the key bytes', () => {
     const p = buildNeedlePrompt(evalText, needles, needles.needles[0]!, 64);
     const logits = new Float32Array(64 * 256);
