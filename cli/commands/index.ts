@@ -31,7 +31,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   suggest: {
     run: suggest,
-    summary: 'show (or --write) the YaRN change that extends a config to N tokens',
-    usage: 'ropelens suggest --target N [--write] FILE',
+    summary: 'recommend how to extend the context to N tokens (method, reason, change); --write applies it',
+    usage: 'ropelens suggest --target N [--finetune] [--steps N] [--engine transformers|vllm|sglang|llama.cpp|tgi] [--original N] [--measure [--budget S]] [--method yarn] [--write] FILE',
   },
 };

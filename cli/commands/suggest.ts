@@ -1,58 +1,99 @@
-// `ropelens suggest --target N [--write] FILE`: the YaRN change that extends a config to N tokens, shown as
-// a unified diff, or written to the file.
+// `ropelens suggest --target N [--finetune] [--steps N] [--engine E] [--original N] [--measure] [--method yarn] [--write] FILE`:
+// the "Extend context…" advisor (core/advisor) by default: recommendation, reason, notes, warnings and the change as a
+// diff (or written with --write). `--method yarn` forces the plain YaRN extension (the earlier behaviour).
 import { parseContextLength } from '../../client/src/config';
-import { applyEdits } from '../../core/edits';
+import { adviseFor, isEngine } from '../../core/advisor/apply';
+import { unifiedDiff } from '../../core/advisor/diff';
+import { ENGINE_IDS } from '../../core/advisor/engines';
+import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../core/advisor/measure';
+import { methodLabel } from '../../core/advisor/recommend';
+import { applyEdits, type TextEdit } from '../../core/edits';
 import { extendWithYarn } from '../../core/fixes/extend-yarn';
+import type { Engine } from '../../core/model';
 import { parseDocument } from '../../core/parse/index';
-import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
+import { PreviewEngine } from '../../core/preview/engine';
+import { isPreviewError } from '../../core/preview/types';
+import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
+import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
+
+export { unifiedDiff };
 
 interface Args {
   target: number;
+  finetune: boolean;
+  steps?: number;
+  engine?: Engine;
+  original?: number;
+  measure: boolean;
+  budget?: number;
+  method?: 'yarn';
   write: boolean;
   file: string;
 }
 
 function parseArgs(argv: string[]): Args | string {
   let target: string | undefined;
-  let write = false;
   const files: string[] = [];
+  const out: Partial<Args> = { finetune: false, measure: false, write: false };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--target' || a === '-t') target = argv[++i];
-    else if (a.startsWith('--target=')) target = a.slice('--target='.length);
-    else if (a === '--write' || a === '-w') write = true;
-    else if (a.startsWith('-')) return `unknown option ${a}`;
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (a === '--target' || a === '-t') target = value();
+    else if (a === '--write' || a === '-w') out.write = true;
+    else if (a === '--finetune') out.finetune = true;
+    else if (a === '--measure') out.measure = true;
+    else if (a === '--steps') {
+      const v = value();
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) return `--steps needs a positive whole number, got ${v ?? 'nothing'}`;
+      out.steps = Number(v);
+      out.finetune = true;
+    } else if (a === '--engine') {
+      const v = value();
+      if (!isEngine(v)) return `--engine needs one of ${ENGINE_IDS.join(', ')}, got ${v ?? 'nothing'}`;
+      out.engine = v;
+    } else if (a === '--original') {
+      const p = parseContextLength(value() ?? '');
+      if ('error' in p) return `--original: ${p.error}`;
+      out.original = p.value;
+    } else if (a === '--budget') {
+      const v = value();
+      if (v === undefined || !(Number(v) > 0)) return `--budget needs a positive number of seconds, got ${v ?? 'nothing'}`;
+      out.budget = Number(v);
+    } else if (a === '--method') {
+      const v = value();
+      if (v !== 'yarn') return `--method accepts only yarn (the plain YaRN extension), got ${v ?? 'nothing'}`;
+      out.method = 'yarn';
+    } else if (a.startsWith('-')) return `unknown option ${a}`;
     else files.push(a);
   }
   if (target === undefined) return '--target N is required (the context length to reach, e.g. 131072 or 128k)';
   const t = parseContextLength(target);
   if ('error' in t) return `--target: ${t.error}`;
   if (files.length !== 1) return `expected exactly one FILE (got ${files.length})`;
-  return { target: t.value, write, file: files[0]! };
+  if (out.method === 'yarn' && (out.finetune || out.engine || out.measure)) return '--method yarn takes no --finetune/--steps/--engine/--measure (it writes YaRN whatever they say)';
+  return { ...out, target: t.value, file: files[0]! } as Args;
 }
 
-/** A unified diff of two texts: one hunk around the changed lines, with `context` lines either side. */
-export function unifiedDiff(name: string, before: string, after: string, context = 3): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length - 1;
-  let endB = b.length - 1;
-  while (endA >= start && endB >= start && a[endA] === b[endB]) {
-    endA--;
-    endB--;
+function writeOrDiff(io: CliIO, args: Args, text: string, edits: TextEdit[]): number {
+  const after = applyEdits(text, edits);
+  if (!args.write) {
+    io.stdout(unifiedDiff(args.file, text, after));
+    return EXIT_OK;
   }
-  if (start > endA && start > endB) return '';
-  const from = Math.max(0, start - context);
-  const toA = Math.min(a.length - 1, endA + context);
-  const toB = Math.min(b.length - 1, endB + context);
-  const out = [`--- ${name}`, `+++ ${name}`, `@@ -${from + 1},${toA - from + 1} +${from + 1},${toB - from + 1} @@`];
-  for (let i = from; i < start; i++) out.push(` ${a[i]}`);
-  for (let i = start; i <= endA; i++) out.push(`-${a[i]}`);
-  for (let i = start; i <= endB; i++) out.push(`+${b[i]}`);
-  for (let i = endA + 1; i <= toA; i++) out.push(` ${a[i]}`);
-  return out.join('\n') + '\n';
+  try {
+    io.writeFile(args.file, after);
+  } catch (e) {
+    io.stderr(`ropelens suggest: cannot write '${args.file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+  io.stdout(`wrote ${args.file}\n`);
+  return EXIT_OK;
 }
 
 export const run: CliCommand = async (argv, io) => {
@@ -70,24 +111,55 @@ export const run: CliCommand = async (argv, io) => {
   }
   const doc = parseDocument(args.file, text);
   if (!doc.relevant) {
-    io.stderr(`ropelens suggest: '${args.file}' does not look like a model config\n`);
+    io.stderr(`ropelens suggest: '${args.file}' does not look like a model config, script, recipe or serving command\n`);
     return EXIT_USAGE;
   }
-  const res = extendWithYarn(doc, doc.blocks[0], args.target, {});
-  if (!res.ok) {
-    io.stderr(`ropelens suggest: ${res.summary}\n`);
-    return EXIT_USAGE;
-  }
-  const after = applyEdits(text, res.edits);
-  io.stdout(`${res.summary}\n`);
-  if (args.write) {
-    try {
-      io.writeFile(args.file, after);
-    } catch (e) {
-      io.stderr(`ropelens suggest: cannot write '${args.file}': ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+  if (args.method === 'yarn') {
+    const res = extendWithYarn(doc, doc.blocks[0], args.target, {});
+    if (!res.ok) {
+      io.stderr(`ropelens suggest: ${res.summary}\n`);
       return EXIT_USAGE;
     }
-    io.stdout(`wrote ${args.file}\n`);
-  } else io.stdout(unifiedDiff(args.file, text, after));
-  return EXIT_OK;
+    io.stdout(`${res.summary}\n`);
+    return writeOrDiff(io, args, text, res.edits);
+  }
+  const res = adviseFor(doc, doc.blocks[0], {
+    target: args.target, finetune: args.finetune,
+    ...(args.steps !== undefined ? { steps: args.steps } : {}),
+    ...(args.engine ? { engine: args.engine } : {}),
+    ...(args.original !== undefined ? { original: args.original } : {}),
+  });
+  if (!res.ok) {
+    io.stderr(`ropelens suggest: ${res.error}\n`);
+    return EXIT_USAGE;
+  }
+  let advice = res.advice;
+  if (args.measure) {
+    const skip = nothingToMeasure(advice);
+    let m: Measurement | undefined;
+    if (!skip) {
+      let engine: PreviewEngine | undefined;
+      try {
+        engine = new PreviewEngine(await nodeWasmRuntime(1), loadPreviewAssets());
+        m = await measureAdvice(engine, advice, res.engine, args.budget !== undefined ? { budget: args.budget } : {});
+      } catch (e) {
+        io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+        return EXIT_USAGE;
+      } finally {
+        await engine?.dispose();
+      }
+    }
+    advice = withMeasurement(advice, m, skip);
+  }
+  const lines = [`Recommended: ${methodLabel(advice.method)} (runner-up: ${methodLabel(advice.runnerUp)}) for ${res.engine}`, '', advice.reason, ''];
+  for (const n of advice.notes) lines.push(`note: ${n}`);
+  for (const w of advice.warnings) lines.push(`warning: ${w}`);
+  if (advice.engineFlags.length && doc.dialect !== 'shell') lines.push(`serve with: ${advice.engineFlags.join(' ')}`);
+  io.stdout(lines.join('\n').replace(/\n+$/, '') + '\n\n');
+  if (res.edits.length === 0) {
+    io.stdout('No change: plain RoPE needs no scaling block (an existing one is left as is).\n');
+    return EXIT_OK;
+  }
+  io.stdout(`${res.summary}\n`);
+  return writeOrDiff(io, args, text, res.edits);
 };

@@ -13,6 +13,8 @@ export interface EngineCapabilities {
   readsFinetunedFlag: boolean;
   /** The flag that must be raised to actually serve the longer context, if any. */
   contextFlag?: string;
+  /** Other spellings of the same flag (an existing one is rewritten rather than added twice). */
+  contextFlagAliases?: readonly string[];
   /** Caveat shown with every recommendation for this engine. */
   note?: string;
 }
@@ -46,6 +48,7 @@ export const ENGINES: Readonly<Record<Engine, EngineCapabilities>> = {
     dynamicIsDynamic: false,
     readsFinetunedFlag: true,
     contextFlag: '-c',
+    contextFlagAliases: ['--ctx-size'],
     note: 'llama.cpp has no dynamic NTK, and scaling does not raise the context by itself: -c must be raised too.',
   },
   tgi: {

@@ -12,6 +12,12 @@ export interface ExtendOptions {
   api?: 'v4' | 'v5';
   /** Config object (JSON pointer) to extend when there is no block; default: the first with max_position_embeddings. */
   containerPath?: string;
+  /** Method to write (default yarn; the "Extend context…" advisor picks linear or dynamic too). */
+  ropeType?: 'yarn' | 'linear' | 'dynamic';
+  /** Extra block members written after the method's own (e.g. `finetuned: true` for llama.cpp's GGUF converter). */
+  extra?: Record<string, unknown>;
+  /** max_position_embeddings to write (default the target; dynamic NTK keeps the original, which it reads as such). */
+  maxPositionEmbeddings?: number;
 }
 
 export interface ExtendResult {
@@ -41,10 +47,19 @@ function fail(summary: string): ExtendResult {
   return { ok: false, edits: [], summary };
 }
 
-export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined, targetLength: number, opts: ExtendOptions = {}): ExtendResult {
-  if (!Number.isFinite(targetLength) || !Number.isInteger(targetLength) || targetLength <= 0) {
-    return fail(`Target context must be a positive integer, got ${String(targetLength)}.`);
-  }
+/** Where an extension writes and what the model handles now: the container, its block, the original context. */
+export interface ExtensionSite {
+  container: string;
+  target: RopeBlock | undefined;
+  /** max_position_embeddings as found (file, flag or known model). */
+  mpe: number | undefined;
+  /** The pre-extension context: the block's original_max_position_embeddings (yarn/llama3/longrope), else the
+   * config's top-level one, else max_position_embeddings. */
+  original: number;
+  api: 'v4' | 'v5';
+}
+
+export function extensionSite(doc: ParsedDocument, block: RopeBlock | undefined, opts: Pick<ExtendOptions, 'api' | 'containerPath'> = {}): ExtensionSite | string {
   const data = jsonData(doc);
   const container = block?.containerPath ?? opts.containerPath
     ?? data?.configs.find((c) => c.members.has('max_position_embeddings'))?.path
@@ -57,19 +72,37 @@ export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined
   const topOmp = num(target?.context.originalMaxPositionEmbeddings?.value) ?? num(cfg?.members.get('original_max_position_embeddings')?.children?.[1]?.value);
   const blockOmp = target && typeof t === 'string' && OMP_TYPES.has(t) ? num(target.params['original_max_position_embeddings']) : undefined;
   const original = blockOmp ?? topOmp ?? mpe;
-  if (original === undefined || original <= 0) return fail('No max_position_embeddings found: cannot tell the current context length.');
-  if (targetLength <= original) return fail(`Target ${targetLength} is not beyond the native context ${original}: no YaRN needed.`);
-  const factor = targetLength / original;
+  if (original === undefined || original <= 0) return 'No max_position_embeddings found: cannot tell the current context length.';
   const api: 'v4' | 'v5' = opts.api ?? target?.api
     ?? (cfg?.members.has('rope_parameters') ? 'v5'
       : /^\s*5\./.test(String(cfg?.members.get('transformers_version')?.children?.[1]?.value ?? '')) ? 'v5' : 'v4');
+  return { container, target, mpe, original, api };
+}
+
+const LABEL: Record<NonNullable<ExtendOptions['ropeType']>, string> = { yarn: 'YaRN', linear: 'Linear (PI)', dynamic: 'Dynamic NTK' };
+
+export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined, targetLength: number, opts: ExtendOptions = {}): ExtendResult {
+  if (!Number.isFinite(targetLength) || !Number.isInteger(targetLength) || targetLength <= 0) {
+    return fail(`Target context must be a positive integer, got ${String(targetLength)}.`);
+  }
+  const site = extensionSite(doc, block, opts);
+  if (typeof site === 'string') return fail(site);
+  const { container, target, mpe, original, api } = site;
+  const method = opts.ropeType ?? 'yarn';
+  if (targetLength <= original) return fail(`Target ${targetLength} is not beyond the native context ${original}: no ${LABEL[method]} needed.`);
+  const factor = targetLength / original;
+  const t = target ? (target.params['rope_type'] ?? target.params['type']) : undefined;
+  const data = jsonData(doc);
+  const cfg = data?.configs.find((c) => c.path === container);
+  const newMpe = opts.maxPositionEmbeddings ?? targetLength;
 
   const params: Record<string, unknown> = {};
-  if (target && 'type' in target.params && api === 'v4') params['type'] = 'yarn';
-  params['rope_type'] = 'yarn';
+  if (target && 'type' in target.params && api === 'v4') params['type'] = method;
+  params['rope_type'] = method;
   params['factor'] = factor;
-  params['original_max_position_embeddings'] = Math.round(original);
-  if (target && t === 'yarn') for (const k of KEEP) { const r = rawOf(doc, target, k); if (r) params[k] = r; }
+  if (method === 'yarn') params['original_max_position_embeddings'] = Math.round(original);
+  if (target && t === 'yarn' && method === 'yarn') for (const k of KEEP) { const r = rawOf(doc, target, k); if (r) params[k] = r; }
+  for (const [k, v] of Object.entries(opts.extra ?? {})) params[k] = v;
   const dropped = target && t === 'yarn' && 'attention_factor' in target.params ? ' (attention_factor dropped: it depended on the old factor)' : '';
   const topTheta = cfg?.members.get('rope_theta')?.children?.[1];
   const topPrf = cfg?.members.get('partial_rotary_factor')?.children?.[1];
@@ -108,14 +141,14 @@ export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined
     steps.push((d) => jsonWriter.removeAt(d, container, 'partial_rotary_factor'));
   }
   steps.push((d) => {
-    if (d.dialect === 'json') return jsonWriter.setAt(d, container, 'max_position_embeddings', targetLength);
+    if (d.dialect === 'json') return jsonWriter.setAt(d, container, 'max_position_embeddings', newMpe);
     const b = path ? d.blocks.find((x) => x.path === path) : d.blocks.find((x) => x.containerPath === container);
-    return b ? writer.setContext(d, b, 'max_position_embeddings', targetLength) : [];
+    return b ? writer.setContext(d, b, 'max_position_embeddings', newMpe) : [];
   });
   const edits = editSequence(doc, steps);
   if (edits.length === 0) return fail('Nothing to change.');
   return {
     ok: true, edits, factor, original, api,
-    summary: `YaRN factor ${factor} (${targetLength} / ${original}) in ${key}${dropped}; max_position_embeddings ${mpe ?? '(unset)'} → ${targetLength}.`,
+    summary: `${LABEL[method]} factor ${factor} (${targetLength} / ${original}) in ${key}${dropped}; max_position_embeddings ${mpe ?? '(unset)'} → ${newMpe}.`,
   };
 }

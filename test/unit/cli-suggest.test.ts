@@ -50,7 +50,7 @@ test('suggest prints the YaRN change as a diff and leaves the file alone; --writ
   const file = join(dir, 'config.json');
   writeFileSync(file, QWEN);
   const io = fakeIO(dir);
-  assert.equal(await main(['suggest', '--target', '128k', file], io), 0, io.err);
+  assert.equal(await main(['suggest', '--method', 'yarn', '--target', '128k', file], io), 0, io.err);
   assert.equal(readFileSync(file, 'utf8'), QWEN, 'preview does not write');
   assert.match(io.out, /^--- /m);
   assert.match(io.out, /^\+.*"yarn"/m);
@@ -58,7 +58,7 @@ test('suggest prints the YaRN change as a diff and leaves the file alone; --writ
   assert.match(io.out, /^\+\s*"max_position_embeddings": 131072/m);
 
   const w = fakeIO(dir);
-  assert.equal(await main(['suggest', '--target', '131072', '--write', file], w), 0, w.err);
+  assert.equal(await main(['suggest', '--method', 'yarn', '--target', '131072', '--write', file], w), 0, w.err);
   const after = readFileSync(file, 'utf8');
   JSON.parse(after);
   const doc = parseDocument(file, after);
@@ -74,7 +74,7 @@ test('suggest: usage errors exit 2 with one line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ropelens-suggest-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, QWEN);
-  for (const argv of [['suggest', file], ['suggest', '--target', 'lots', file], ['suggest', '--target', '1000', file], ['suggest', '--target', '65536'], ['suggest', '--target', '65536', join(dir, 'nope.json')]]) {
+  for (const argv of [['suggest', file], ['suggest', '--target', 'lots', file], ['suggest', '--method', 'yarn', '--target', '1000', file], ['suggest', '--target', '65536'], ['suggest', '--target', '65536', join(dir, 'nope.json')]]) {
     const io = fakeIO(dir);
     assert.equal(await main(argv, io), 2, argv.join(' '));
     assert.equal(io.err.trim().split('\n').length, 1, io.err);

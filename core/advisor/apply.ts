@@ -1,0 +1,196 @@
+// "Extend context…" applied: the advice (recommend.ts) written into the file in its own dialect. The block itself is
+// written by extend-yarn (one place for convention, container and v5 rope_theta handling) with the advised method;
+// command lines also get the engine's context flag, and a command without a block gets the block as flags
+// (core/convert.ts, the same text "Copy rope block as…" gives). Pure.
+import { parse as shellParse } from 'shell-quote';
+import { convertBlock } from '../convert';
+import { applyEdits, type TextEdit } from '../edits';
+import { rewriteWord } from '../fixes/dialect-json';
+import { extendWithYarn, extensionSite } from '../fixes/extend-yarn';
+import { editSequence, type Step } from '../fixes/sequence';
+import { appendWords } from '../fixes/shell-writer';
+import { knownModel, originalContextOf } from '../known-models';
+import type { ContextSource, Engine, ParsedDocument, RopeBlock } from '../model';
+import { shellData, type ShellCommand } from '../parse/shell';
+import { unifiedDiff } from './diff';
+import { ENGINES, ENGINE_IDS } from './engines';
+import { AdviceError, methodLabel, recommend, type Advice } from './recommend';
+
+export interface AdviseRequest {
+  target: number;
+  finetune: boolean;
+  /** Rough fine-tuning budget in optimizer steps. */
+  steps?: number;
+  /** Serving engine; default: the block's (command lines), else transformers. */
+  engine?: Engine;
+  /** The trained context when the file does not say (a command line without a known model). */
+  original?: number;
+  api?: 'v4' | 'v5';
+}
+
+export interface AdviseOk {
+  ok: true;
+  advice: Advice;
+  engine: Engine;
+  /** The context the advice starts from, and where it was read. */
+  original: number;
+  originalSource: ContextSource | 'option';
+  edits: TextEdit[];
+  /** One line: what the edits do ("" when nothing is written). */
+  summary: string;
+  /** The change as a unified diff ("" when nothing changes). */
+  preview: string;
+}
+
+export type AdviseResult = AdviseOk | { ok: false; error: string };
+
+export function isEngine(x: unknown): x is Engine {
+  return typeof x === 'string' && (ENGINE_IDS as readonly string[]).includes(x);
+}
+
+function commandOf(doc: ParsedDocument, block: RopeBlock | undefined): ShellCommand | undefined {
+  const data = shellData(doc);
+  if (!data) return undefined;
+  if (block) return data.blockInfo.find((i) => i.spanOffset === block.span.offset)?.command;
+  return data.commands[0];
+}
+
+/** The engine a document is served by: the block's, else the first serving command's, else transformers. */
+export function engineOf(doc: ParsedDocument, block: RopeBlock | undefined): Engine {
+  return block?.engine ?? commandOf(doc, block)?.engine ?? 'transformers';
+}
+
+/** The trained context: the block/config's (omp, else max_position_embeddings, known models included), else the command's model. */
+export function originalContext(doc: ParsedDocument, block: RopeBlock | undefined): { value: number; source: ContextSource } | string {
+  const site = extensionSite(doc, block);
+  if (typeof site !== 'string') {
+    const t = site.target;
+    const src = t?.context.originalMaxPositionEmbeddings?.source ?? t?.context.maxPositionEmbeddings?.source ?? 'file';
+    return { value: site.original, source: src };
+  }
+  const id = commandOf(doc, block)?.modelId;
+  const km = id ? knownModel(id) : undefined;
+  const v = km ? originalContextOf(km) : undefined;
+  return v ? { value: v, source: 'known-model' } : site;
+}
+
+/** The context flag of the command serving the block: rewritten when present, added otherwise. */
+function contextFlagStep(blockPath: string | undefined, target: number): Step {
+  return (d) => {
+    const b = blockPath === undefined ? undefined : d.blocks.find((x) => x.path === blockPath);
+    const cmd = commandOf(d, b);
+    const caps = cmd ? ENGINES[cmd.engine] : undefined;
+    if (!cmd || !caps?.contextFlag) return [];
+    const names = [caps.contextFlag, ...(caps.contextFlagAliases ?? [])];
+    const existing = [...cmd.flags].reverse().find((f) => names.includes(f.name));
+    if (existing?.value) return rewriteWord(existing.value, String(target));
+    return [appendWords(d, cmd, [caps.contextFlag, String(target)])];
+  };
+}
+
+/** A command without a block: the advised block as the engine's own flags (core/convert), context flag left out. */
+function insertFlagsStep(params: Record<string, unknown>, original: number): Step {
+  return (d) => {
+    const cmd = commandOf(d, undefined);
+    if (!cmd || cmd.engine === 'transformers') return [];
+    const fake = { params, context: { maxPositionEmbeddings: { value: original, source: 'file' as const } } } as unknown as RopeBlock;
+    const words = shellParse(convertBlock(fake, cmd.engine).text).filter((w): w is string => typeof w === 'string');
+    const caps = ENGINES[cmd.engine];
+    const skip = new Set([caps.contextFlag, ...(caps.contextFlagAliases ?? [])]);
+    const keep: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      if (skip.has(words[i]!)) i++;
+      else keep.push(words[i]!);
+    }
+    return keep.length ? [appendWords(d, cmd, keep)] : [];
+  };
+}
+
+/** The TextEdits that carry out `advice` on the file (no edits for plain RoPE: see README "Extend context…"). */
+export function applyAdvice(doc: ParsedDocument, block: RopeBlock | undefined, advice: Advice, target: number, api?: 'v4' | 'v5'): { edits: TextEdit[]; summary: string } | string {
+  // Plain RoPE: the target fits. An existing scaling block is left alone: a model fine-tuned with it needs it.
+  if (advice.method === 'none') return { edits: [], summary: '' };
+  const bare = !block && doc.blocks.length === 0 && (shellData(doc)?.commands.length ?? 0) > 0;
+  const commandLine = bare || (block ?? doc.blocks[0])?.dialect === 'shell';
+  const orig = originalContext(doc, block);
+  const original = typeof orig === 'string' ? undefined : orig.value;
+  const steps: Step[] = [];
+  let summary: string;
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(advice.params)) if (!['rope_type', 'factor', 'original_max_position_embeddings'].includes(k)) extra[k] = v;
+  if (bare) {
+    if (original === undefined) return 'Cannot tell the model\'s trained context from this command: give the original context.';
+    steps.push(insertFlagsStep(advice.params, original));
+    summary = `${methodLabel(advice.method)} flags added (factor ${advice.params['factor']})`;
+  } else {
+    const res = extendWithYarn(doc, block, target, {
+      ropeType: advice.method as 'yarn' | 'linear' | 'dynamic',
+      extra,
+      maxPositionEmbeddings: advice.maxPositionEmbeddings,
+      ...(api ? { api } : {}),
+    });
+    if (!res.ok) return res.summary;
+    const edits = res.edits;
+    steps.push(() => edits);
+    summary = res.summary.replace(/\.$/, '');
+  }
+  const cmd = commandLine ? commandOf(doc, block ?? doc.blocks[0]) : undefined;
+  const flag = cmd ? ENGINES[cmd.engine].contextFlag : undefined;
+  if (commandLine) steps.push(contextFlagStep(bare ? undefined : (block ?? doc.blocks[0])?.path, target));
+  // editSequence re-parses between steps; a single pre-computed step is returned as is.
+  const edits = steps.length === 1 ? steps[0]!(doc) : editSequence(doc, steps);
+  if (edits.length === 0) return 'Nothing to change: the file already says this.';
+  if (flag) summary += `; ${flag} ${target}`;
+  return { edits, summary };
+}
+
+/** Advice for the document (or one block) plus the edits that write it and a diff preview. */
+export function adviseFor(doc: ParsedDocument, block: RopeBlock | undefined, req: AdviseRequest): AdviseResult {
+  if (!doc.relevant) return { ok: false, error: 'This file does not look like a model config, script, recipe or serving command.' };
+  if (!Number.isSafeInteger(req.target) || req.target < 2) return { ok: false, error: `The target length must be a whole number of tokens, got ${String(req.target)}.` };
+  if (req.engine !== undefined && !isEngine(req.engine)) return { ok: false, error: `Unknown engine "${String(req.engine)}" (expected ${ENGINE_IDS.join(', ')}).` };
+  if (req.steps !== undefined && !(Number.isSafeInteger(req.steps) && req.steps > 0)) return { ok: false, error: `Fine-tuning steps must be a positive whole number, got ${String(req.steps)}.` };
+  let original: number;
+  let originalSource: AdviseOk['originalSource'];
+  if (req.original !== undefined) {
+    original = req.original;
+    originalSource = 'option';
+  } else {
+    const o = originalContext(doc, block);
+    if (typeof o === 'string') return { ok: false, error: o };
+    original = o.value;
+    originalSource = o.source;
+  }
+  // A command line is served by its own engine, whatever was asked.
+  const served = (block ?? doc.blocks[0])?.dialect === 'shell' || (!block && doc.blocks.length === 0) ? commandOf(doc, block ?? doc.blocks[0])?.engine : undefined;
+  const engine = served ?? req.engine ?? engineOf(doc, block);
+  let advice: Advice;
+  try {
+    advice = recommend({
+      originalContext: original, target: req.target, finetune: req.finetune, engine,
+      ...(req.steps !== undefined ? { finetuneSteps: req.steps } : {}),
+      ...(req.api ? { api: req.api } : {}),
+    });
+  } catch (e) {
+    if (e instanceof AdviceError) return { ok: false, error: e.message };
+    throw e;
+  }
+  if (advice.params['finetuned'] === true && (block ?? doc.blocks[0] ?? { dialect: doc.dialect }).dialect === 'shell') {
+    advice.warnings.push('llama.cpp reads the fine-tuned YaRN flag from the GGUF (rope.scaling.finetuned, which convert_hf_to_gguf.py copies from config.json\'s `finetuned`); there is no command-line flag, so set it in config.json before converting.');
+  }
+  if (served && req.engine && req.engine !== served) advice.notes.unshift(`This command runs ${ENGINES[served].label}, so the advice is for ${ENGINES[served].label}, not ${ENGINES[req.engine].label}.`);
+  const current = block ?? doc.blocks[0];
+  const currentType = current ? current.params['rope_type'] ?? current.params['type'] : undefined;
+  if (advice.method !== 'none' && (currentType === 'llama3' || currentType === 'longrope' || currentType === 'su')) {
+    advice.warnings.push(`The model was trained with ${String(currentType)} scaling; replacing it with ${methodLabel(advice.method)} from the pre-training context ${original} changes every frequency it was trained on: expect to fine-tune.`);
+  }
+  const applied = applyAdvice(doc, block, advice, req.target, req.api);
+  if (typeof applied === 'string') return { ok: false, error: applied };
+  const after = applyEdits(doc.text, applied.edits);
+  const name = doc.uri.split(/[\\/]/).pop() ?? doc.uri;
+  return {
+    ok: true, advice, engine, original, originalSource, edits: applied.edits,
+    summary: applied.summary,
+    preview: unifiedDiff(name, doc.text, after),
+  };
+}
