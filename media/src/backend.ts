@@ -51,6 +51,30 @@ export async function probeWebGpu(): Promise<string | undefined> {
 const WASM_NAME = 'onnxruntime-web wasm (1 thread)';
 const WEBGPU_NAME = 'onnxruntime-web webgpu';
 
+// onnxruntime's wasm backend computes on the page's main thread (a proxy worker is not an option in webviews), so
+// each forward pass blocks it. A macrotask break before every pass lets the view paint streamed cells and handle
+// clicks (Cancel) between passes. MessageChannel avoids setTimeout's 4 ms clamp.
+const channel = typeof MessageChannel !== 'undefined' ? new MessageChannel() : undefined;
+const pending: Array<() => void> = [];
+if (channel) channel.port1.onmessage = () => pending.shift()?.();
+export function yieldToUi(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!channel) return void setTimeout(resolve, 0);
+    pending.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
+
+function yielding(s: ModelSession): ModelSession {
+  return {
+    forward: async (inputs) => {
+      await yieldToUi();
+      return s.forward(inputs);
+    },
+    release: () => s.release(),
+  };
+}
+
 function msg(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -82,14 +106,14 @@ export async function makeRuntime(choice: BackendChoice, ortBaseUri: string): Pr
           const ort = await loadOrt('webgpu', ortBaseUri);
           const s = await ortRuntime(ort, WEBGPU_NAME, { executionProviders: ['webgpu'], logSeverityLevel: 3 }).createSession(model);
           state.used = 'webgpu';
-          return s;
+          return yielding(s);
         } catch (e) {
           // A model that is not loadable fails the same way on WASM: let that path report it.
           state.fallbackReason = `WebGPU failed to start (${msg(e)}); ran on WebAssembly instead.`;
         }
       }
       state.used = 'wasm';
-      return (await wasmRuntime()).createSession(model);
+      return yielding(await (await wasmRuntime()).createSession(model));
     },
   };
 }

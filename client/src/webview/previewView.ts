@@ -6,6 +6,9 @@ import { blockAt, blockInfoOf } from './blocks';
 import { parseDocument } from '../../../core/parse/index';
 import { checkFromWebview, checkToWebview, type BlockInfo, type RunRequest, type RunSummary, type ToWebview } from '../../../media/src/protocol';
 import { parseSettings, type PreviewBackend } from '../config';
+// The server's dialect loader (YAML, command lines; Python once its grammar is loaded from dist/wasm/): the view
+// parses the active document itself, so it needs the same parsers registered in this process.
+import { loadDialects } from '../../../server/src/dialects';
 import { buildHtml, makeNonce } from './html';
 
 export const PREVIEW_VIEW_ID = 'ropelens.preview';
@@ -154,6 +157,10 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
     return done;
   }
 
+  clearCache(): void {
+    this.parseCache = undefined;
+  }
+
   /** Blocks of a document, parsed once per version. */
   blocksOf(doc: vscode.TextDocument): RopeBlock[] {
     const uri = doc.uri.toString();
@@ -242,6 +249,10 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
     { dispose: () => timer && clearTimeout(timer) },
   ];
   follow();
+  void loadDialects(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, (e) => log(`preview: Python parsing unavailable (${String(e)})`)).then(() => {
+    provider.clearCache();
+    follow();
+  });
   const all = vscode.Disposable.from(...subs);
   context.subscriptions.push(all);
   return all;
