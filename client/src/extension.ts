@@ -1,6 +1,7 @@
 // Extension entry: wiring only. The server does the analysis; commands.ts and languageClient.ts hold the rest.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerExtendContext } from './advisor/extendContext';
 import { registerCommands } from './commands';
 import { createLanguageClient, trackStatus } from './languageClient';
 import { registerPreviewView } from './webview/previewView';
@@ -12,6 +13,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   client = createLanguageClient(context, output);
   registerCommands(context, client, output);
+  registerExtendContext(context, client);
   trackStatus(context, client);
   context.subscriptions.push(registerPreviewView(context, (s) => output.appendLine(s)));
   // Not awaited: the server starts in the background so activation stays short; failures go to the output channel.

@@ -11,7 +11,7 @@ import { editSequence, type Step } from '../fixes/sequence';
 import { appendWords } from '../fixes/shell-writer';
 import { knownModel, originalContextOf } from '../known-models';
 import type { ContextSource, Engine, ParsedDocument, RopeBlock } from '../model';
-import { shellData, type ShellCommand } from '../parse/shell';
+import { modelIdOf, shellData, type ShellCommand } from '../parse/shell';
 import { unifiedDiff } from './diff';
 import { ENGINES, ENGINE_IDS } from './engines';
 import { AdviceError, methodLabel, recommend, type Advice } from './recommend';
@@ -68,7 +68,8 @@ export function originalContext(doc: ParsedDocument, block: RopeBlock | undefine
     const src = t?.context.originalMaxPositionEmbeddings?.source ?? t?.context.maxPositionEmbeddings?.source ?? 'file';
     return { value: site.original, source: src };
   }
-  const id = commandOf(doc, block)?.modelId;
+  const cmd = commandOf(doc, block);
+  const id = cmd ? modelIdOf(cmd) : undefined;
   const km = id ? knownModel(id) : undefined;
   const v = km ? originalContextOf(km) : undefined;
   return v ? { value: v, source: 'known-model' } : site;

@@ -1,7 +1,7 @@
 // The decision table as markdown, generated from the matrix and engine data (README "Extend context…").
 import type { Engine } from '../model';
 import { ENGINE_IDS, ENGINES } from './engines';
-import { RATIO_BANDS } from './matrix';
+import { matrixRow, RATIO_BANDS } from './matrix';
 import { methodLabel, recommend } from './recommend';
 
 /** A representative target for each band, used to read the table off `recommend` itself. */
@@ -46,4 +46,52 @@ export function decisionTableMarkdown(): string {
     }
   }
   return [head, sep, ...rows].join('\n');
+}
+
+/** The matrix's reasons per row (band × fine-tune), as a list under the table. */
+export function matrixReasonsMarkdown(): string {
+  return RATIO_BANDS.flatMap((b) =>
+    [false, true].map((ft) => {
+      const r = matrixRow(b.band, ft);
+      return `- **${b.label}, ${ft ? 'fine-tuning' : 'no fine-tuning'}**: ${r.reason}${r.caution ? ` *${r.caution}*` : ''}`;
+    }),
+  ).join('\n');
+}
+
+/** What each engine can do, and its caveat. */
+export function engineNotesMarkdown(): string {
+  return ENGINE_IDS.map((e) => {
+    const c = ENGINES[e];
+    const bits = [`methods: ${c.methods.filter((m) => m !== 'none').map(methodLabel).join(', ')}`];
+    if (!c.dynamicIsDynamic && c.methods.includes('dynamic')) bits.push('"dynamic" is computed once for the maximum length (static NTK)');
+    if (c.readsFinetunedFlag) bits.push('reads the fine-tuned YaRN flag (`finetuned`, GGUF `rope.scaling.finetuned`)');
+    if (c.contextFlag) bits.push(`context flag \`${c.contextFlag}\` is set to the target`);
+    return `- **${c.label}**: ${bits.join('; ')}.${c.note ? ` ${c.note}` : ''}`;
+  }).join('\n');
+}
+
+export const TABLE_START = '<!-- advisor-table -->';
+export const TABLE_END = '<!-- /advisor-table -->';
+
+/** Everything generated for the README "Extend context…" section. */
+export function advisorTableBlock(): string {
+  return [
+    decisionTableMarkdown(),
+    '',
+    'Why, per row (the reason the recommendation quotes):',
+    '',
+    matrixReasonsMarkdown(),
+    '',
+    'Engines:',
+    '',
+    engineNotesMarkdown(),
+  ].join('\n');
+}
+
+/** README text with the generated block replaced (unchanged when the markers are missing). */
+export function withAdvisorTable(readme: string): string {
+  const a = readme.indexOf(TABLE_START);
+  const b = readme.indexOf(TABLE_END);
+  if (a < 0 || b < a) return readme;
+  return `${readme.slice(0, a + TABLE_START.length)}\n${advisorTableBlock()}\n${readme.slice(b)}`;
 }

@@ -288,12 +288,22 @@ function numberOf(s: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+const MODEL_FLAGS = ['--model', '--model-path', '-m', '--hf-repo', '-hf', '--model-id'];
+
+/** The model a command serves: its model flag, else the positional model (`vllm serve ID`). */
+export function modelIdOf(cmd: ShellCommand): string | undefined {
+  for (const name of MODEL_FLAGS) {
+    const o = [...cmd.flags].reverse().find((x) => x.name === name);
+    if (o?.value) return o.value.text;
+  }
+  return cmd.modelId;
+}
+
 /** Blocks and context for one engine command. */
 export function analyseCommand(cmd: ShellCommand, blocks: RopeBlock[], info: ShellBlockInfo[]): void {
   const f = (name: string): FlagOcc | undefined => [...cmd.flags].reverse().find((x) => x.name === name);
   const ctx: ModelContext = {};
-  const modelFlag = f('--model') ?? f('--model-path') ?? f('-m') ?? f('--hf-repo') ?? f('-hf') ?? f('--model-id');
-  const modelId = modelFlag?.value?.text ?? cmd.modelId;
+  const modelId = modelIdOf(cmd);
   const valueSpan = (o: FlagOcc): Span => o.value!.span;
   const lenCtx = (o: FlagOcc | undefined): void => {
     const v = o?.value ? parseLength(o.value.text) : undefined;

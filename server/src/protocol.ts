@@ -5,6 +5,13 @@ export const CMD_SERVER_EXTEND_YARN = 'ropelens.server.extendContextYarn';
 /** Server-side command: facts about the block the client asks a target length for. */
 export const CMD_SERVER_BLOCK_INFO = 'ropelens.server.blockInfo';
 
+/** Server-side command behind "Extend context…": without `target` the facts the flow asks about; with it the advice,
+ * the edit (applied when `apply`) and, when `measure`, the mini-model's numbers. See server/src/handlers/advise.ts. */
+export const CMD_SERVER_ADVISE = 'ropelens.server.advise';
+/** Server → client while a measurement runs (AdviseArgs.progressId). */
+export const NOTIFY_ADVISE_PROGRESS = 'ropelens/adviseProgress';
+export const CMD_EXTEND_CONTEXT = 'ropelens.extendContext';
+
 /** Client-side commands that code actions point at. */
 export const CMD_EXTEND_YARN = 'ropelens.extendContextYarn';
 export const CMD_SHOW_RULE_DOC = 'ropelens.showRuleDoc';

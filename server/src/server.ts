@@ -87,7 +87,7 @@ documents.onDidClose((e) => {
 connection.onHover(guard(log, 'hover', (p) => onHover(state, p), null));
 connection.onCompletion(guard(log, 'completion', (p) => onCompletion(state, p), []));
 connection.onCodeAction(guard(log, 'codeAction', (p) => onCodeAction(state, p), []));
-connection.onExecuteCommand(guard(log, 'executeCommand', (p) => onExecuteCommand(state, p), null));
+connection.onExecuteCommand((p, token) => guard(log, 'executeCommand', (q: typeof p) => onExecuteCommand(state, q, token), null)(p));
 
 // Any bytes a client sends must not take the server down: log and keep serving.
 process.on('uncaughtException', (e) => log(`uncaught: ${e.stack ?? e.message}`));

@@ -3,13 +3,14 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
-import { CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
+import { CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
 import { checkOptions, type ServerState } from './diagnostics';
 import { fixAllEdits, migrateEdits } from './refactors';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ropelens`;
 const EXTEND_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.extendYarn`;
 const MIGRATE_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.migrate`;
+const EXTEND_CONTEXT_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.extendContext`;
 
 const COMMENT_DIALECTS = new Set(['python', 'yaml', 'shell']);
 
@@ -43,6 +44,14 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
       title: 'Extend context with YaRN…',
       kind: EXTEND_KIND,
       command: { title: 'Extend context with YaRN…', command: CMD_EXTEND_YARN, arguments: [uri, block?.path] },
+    });
+  }
+  // The guided flow (core/advisor): on a block, or on a file that has none yet (a model config, a serving command).
+  if (wanted(only, EXTEND_CONTEXT_KIND) && (block || parsed.blocks.length === 0)) {
+    actions.push({
+      title: 'Extend context…',
+      kind: EXTEND_CONTEXT_KIND,
+      command: { title: 'Extend context…', command: CMD_EXTEND_CONTEXT, arguments: [uri, block?.path] },
     });
   }
   if (block && wanted(only, MIGRATE_KIND)) {

@@ -1,12 +1,13 @@
 // workspace/executeCommand on the server: the edits behind "Extend context with YaRN…" (the client asks the
 // target length; tests pass it as an argument) and the block facts the client's input box needs.
-import type { ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
+import type { CancellationToken, ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
 import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
-import { CMD_SERVER_BLOCK_INFO, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ExtendYarnArgs } from '../protocol';
+import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ExtendYarnArgs } from '../protocol';
+import { onAdvise } from './advise';
 import type { ServerState } from './diagnostics';
 import { currentContextOf, extendYarnEdits } from './refactors';
 
-export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO];
+export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO, CMD_SERVER_ADVISE];
 
 export interface ExtendYarnResult {
   edit?: WorkspaceEdit;
@@ -20,13 +21,14 @@ function pickBlock(parsed: ParsedDocument, blockPath: unknown): RopeBlock | unde
   return parsed.blocks[0];
 }
 
-export async function onExecuteCommand(state: ServerState, params: ExecuteCommandParams): Promise<unknown> {
+export async function onExecuteCommand(state: ServerState, params: ExecuteCommandParams, token?: CancellationToken): Promise<unknown> {
   const arg = (params.arguments?.[0] ?? {}) as Partial<ExtendYarnArgs>;
   const doc = typeof arg.uri === 'string' ? state.documents.get(arg.uri) : undefined;
   if (!doc) return params.command === CMD_SERVER_BLOCK_INFO ? ({ relevant: false } satisfies BlockInfo) : ({ error: 'The document is not open.' } satisfies ExtendYarnResult);
   await state.ready;
   const parsed = state.cache.get(doc);
   const block = pickBlock(parsed, arg.blockPath);
+  if (params.command === CMD_SERVER_ADVISE) return onAdvise(state, doc, parsed, block, arg as Record<string, unknown>, token);
 
   if (params.command === CMD_SERVER_BLOCK_INFO) {
     const info: BlockInfo = { relevant: parsed.relevant };

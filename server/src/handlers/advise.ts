@@ -1,0 +1,115 @@
+// "Extend context…" on the server: the advice for a block or config (core/advisor), the edit that writes it, and —
+// when asked — the preview engine's numbers for the top two methods, measured here (onnxruntime-web's Node build, as
+// the CLI runs it) with progress notifications and LSP cancellation. The session stays warm between runs.
+import type { CancellationToken, WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../../cli/ort-node';
+import { adviseFor, engineOf, isEngine, originalContext } from '../../../core/advisor/apply';
+import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../../core/advisor/measure';
+import type { Advice } from '../../../core/advisor/recommend';
+import type { Engine, ParsedDocument, RopeBlock } from '../../../core/model';
+import { PreviewEngine } from '../../../core/preview/engine';
+import { isPreviewError } from '../../../core/preview/types';
+import { lspEdits } from '../convert';
+import { NOTIFY_ADVISE_PROGRESS } from '../protocol';
+import type { ServerState } from './diagnostics';
+
+export interface AdviseArgs {
+  uri: string;
+  blockPath?: string;
+  /** Absent: only the facts (original context, engine) the client's questions need. */
+  target?: number;
+  finetune?: boolean;
+  steps?: number;
+  engine?: Engine;
+  measure?: boolean;
+  /** Preview budget in seconds. */
+  budget?: number;
+  apply?: boolean;
+  /** Echoed in progress notifications. */
+  progressId?: string;
+}
+
+export interface AdviseInfo {
+  relevant: boolean;
+  blockPath?: string;
+  original?: number;
+  originalSource?: string;
+  engine: Engine;
+  /** Why the original context is unknown. */
+  error?: string;
+}
+
+export interface AdviseResponse {
+  error?: string;
+  info?: AdviseInfo;
+  advice?: Advice;
+  engine?: Engine;
+  original?: number;
+  summary?: string;
+  preview?: string;
+  edit?: WorkspaceEdit;
+  measurement?: Measurement;
+  /** Why nothing was measured (declined, inside the trained length, cancelled, failed). */
+  measureNote?: string;
+  applied?: boolean;
+}
+
+let preview: Promise<PreviewEngine> | undefined;
+
+function engineInstance(): Promise<PreviewEngine> {
+  preview ??= nodeWasmRuntime(1).then((rt) => new PreviewEngine(rt, loadPreviewAssets()));
+  preview.catch(() => (preview = undefined));
+  return preview;
+}
+
+export function adviseInfo(parsed: ParsedDocument, block: RopeBlock | undefined): AdviseInfo {
+  const info: AdviseInfo = { relevant: parsed.relevant, engine: engineOf(parsed, block) };
+  if (block) info.blockPath = block.path;
+  const o = originalContext(parsed, block);
+  if (typeof o === 'string') info.error = o;
+  else {
+    info.original = o.value;
+    info.originalSource = o.source;
+  }
+  return info;
+}
+
+export async function onAdvise(state: ServerState, doc: TextDocument, parsed: ParsedDocument, block: RopeBlock | undefined, arg: Partial<AdviseArgs>, token?: CancellationToken): Promise<AdviseResponse> {
+  if (!parsed.relevant) return { error: 'This file does not look like a model config, script, recipe or serving command.' };
+  if (typeof arg.blockPath === 'string' && !block) return { error: `No rope block at ${arg.blockPath}.` };
+  if (arg.target === undefined) return { info: adviseInfo(parsed, block) };
+  if (arg.engine !== undefined && !isEngine(arg.engine)) return { error: `Unknown engine "${String(arg.engine)}".` };
+  const res = adviseFor(parsed, block, {
+    target: Number(arg.target), finetune: arg.finetune === true,
+    ...(arg.steps !== undefined ? { steps: Number(arg.steps) } : {}),
+    ...(arg.engine ? { engine: arg.engine } : {}),
+  });
+  if (!res.ok) return { error: res.error };
+  const out: AdviseResponse = { engine: res.engine, original: res.original, summary: res.summary, preview: res.preview, edit: { changes: { [doc.uri]: lspEdits(doc, res.edits) } } };
+  let m: Measurement | undefined;
+  let note: string | undefined = arg.measure ? nothingToMeasure(res.advice) : 'Measurement skipped (not requested).';
+  if (arg.measure && !note) {
+    const ac = new AbortController();
+    const sub = token?.onCancellationRequested(() => ac.abort());
+    try {
+      m = await measureAdvice(await engineInstance(), res.advice, res.engine, {
+        signal: ac.signal,
+        ...(typeof arg.budget === 'number' && arg.budget > 0 ? { budget: arg.budget } : {}),
+        onProgress: (p) => void state.connection.sendNotification(NOTIFY_ADVISE_PROGRESS, { progressId: arg.progressId, done: p.done, total: p.total }),
+      });
+    } catch (e) {
+      note = isPreviewError(e) && e.code === 'cancelled' ? 'Measurement cancelled.' : `Measurement failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    } finally {
+      sub?.dispose();
+    }
+  }
+  out.advice = withMeasurement(res.advice, m);
+  if (m) out.measurement = m;
+  if (note) out.measureNote = note;
+  if (arg.apply && res.edits.length) {
+    const applied = await state.connection.workspace.applyEdit({ label: 'Extend context', edit: out.edit! });
+    out.applied = applied.applied;
+  }
+  return out;
+}
