@@ -34,6 +34,9 @@ export interface Measurement {
   ms: number;
 }
 
+/** Longest measured length: 16 × L0 keeps a background run to seconds (attention is T²; 8192 can exhaust wasm memory). */
+export const MEASURE_MAX_LENGTH = Math.min(MAX_LENGTH, 2048);
+
 export interface MeasureOptions extends PreviewRunOptions {
   /** Preview budget in seconds (default 6: a few seconds in the background). */
   budget?: number;
@@ -56,7 +59,7 @@ export function nothingToMeasure(advice: Advice): string | undefined {
 export async function measureAdvice(runner: PreviewRunner, advice: Advice, engine: keyof typeof ENGINES, opts: MeasureOptions = {}): Promise<Measurement> {
   const L0 = runner.mini.originalLength;
   const want = Math.max(L0, Math.round(advice.ratio * L0));
-  const length = Math.min(want, MAX_LENGTH);
+  const length = Math.min(want, MEASURE_MAX_LENGTH);
   const dyn = ENGINES[engine].dynamicIsDynamic;
   const picks = [advice.method, advice.runnerUp].filter((m, i, a) => a.indexOf(m) === i);
   const methods = picks.map((m) => previewMethodFor(m, dyn));
