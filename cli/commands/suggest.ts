@@ -13,6 +13,7 @@ import type { Engine } from '../../core/model';
 import { parseDocument } from '../../core/parse/index';
 import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
+import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
 
@@ -35,15 +36,7 @@ function parseArgs(argv: string[]): Args | string {
   let target: string | undefined;
   const files: string[] = [];
   const out: Partial<Args> = { finetune: false, measure: false, write: false };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string | undefined => inline ?? argv[++i];
+  const bad = walkArgs(argv, (a, value) => {
     if (a === '--target' || a === '-t') target = value();
     else if (a === '--write' || a === '-w') out.write = true;
     else if (a === '--finetune') out.finetune = true;
@@ -71,7 +64,9 @@ function parseArgs(argv: string[]): Args | string {
       out.method = 'yarn';
     } else if (a.startsWith('-')) return `unknown option ${a}`;
     else files.push(a);
-  }
+    return undefined;
+  });
+  if (bad) return bad;
   if (target === undefined) return '--target N is required (the context length to reach, e.g. 131072 or 128k)';
   const t = parseContextLength(target);
   if ('error' in t) return `--target: ${t.error}`;

@@ -51,17 +51,8 @@ const CONFIG_V4 = `{
   "transformers_version": "4.57.0"
 }
 `;
-const CONFIG_V5 = `{
-  "architectures": ["Qwen2ForCausalLM"],
-  "model_type": "qwen2",
-  "hidden_size": 2048,
-  "num_attention_heads": 16,
-  "num_key_value_heads": 2,
-  "max_position_embeddings": 32768,
-  "rope_parameters": {"rope_type": "default", "rope_theta": 1000000.0},
-  "transformers_version": "5.1.0"
-}
-`;
+// The same model in the transformers 5 convention (rope_theta inside rope_parameters).
+const CONFIG_V5 = CONFIG_V4.replace('"rope_theta": 1000000.0', '"rope_parameters": {"rope_type": "default", "rope_theta": 1000000.0}').replace('4.57.0', '5.1.0');
 const PYTHON = `from transformers import AutoConfig, AutoModelForCausalLM
 
 config = AutoConfig.from_pretrained("Qwen/Qwen2.5-7B-Instruct")
