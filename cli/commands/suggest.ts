@@ -4,7 +4,7 @@
 import { parseContextLength } from '../../client/src/config';
 import { adviseFor, isEngine } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
-import { ENGINE_IDS } from '../../core/advisor/engines';
+import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
 import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../core/advisor/measure';
 import { methodLabel } from '../../core/advisor/recommend';
 import { applyEdits, type TextEdit } from '../../core/edits';
@@ -146,7 +146,7 @@ export const run: CliCommand = async (argv, io) => {
     }
     advice = withMeasurement(advice, m, skip);
   }
-  const lines = [`Recommended: ${methodLabel(advice.method)} (runner-up: ${methodLabel(advice.runnerUp)}) for ${res.engine}`, '', advice.reason, ''];
+  const lines = [`Recommended: ${methodLabel(advice.method)} (runner-up: ${methodLabel(advice.runnerUp)}) for ${ENGINES[res.engine].label}`, '', advice.reason, ''];
   for (const n of advice.notes) lines.push(`note: ${n}`);
   for (const w of advice.warnings) lines.push(`warning: ${w}`);
   if (advice.engineFlags.length && doc.dialect !== 'shell') lines.push(`serve with: ${advice.engineFlags.join(' ')}`);
