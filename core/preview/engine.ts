@@ -34,11 +34,12 @@ export interface PreviewAssets {
 }
 
 /**
- * Single-thread WebAssembly time of one forward pass of T bytes (ms), fitted on a 2-core x86 machine
- * (linear layers ∝ T, materialised attention ∝ T²). Only used to turn a budget into sample sizes.
+ * Single-thread WebAssembly time of one forward pass of T bytes plus its scoring (ms), fitted on the 2-core x86
+ * dev machine at low load (test/bench/preview.bench.ts: 7 / 21 / 43 / 116 / 395 ms at T = 128 … 2048; linear
+ * layers ∝ T, materialised attention ∝ T²). Only used to turn a budget into sample sizes.
  */
 export function estimateForwardMs(T: number): number {
-  return 1 + 0.0365 * T + 7.5e-5 * T * T;
+  return 2 + 0.04 * T + 7.6e-5 * T * T;
 }
 
 interface CellSpec {
