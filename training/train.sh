@@ -9,5 +9,8 @@ PY=/usr/bin/python3
 $PY training/prep_corpus.py
 $PY training/needles.py
 $PY training/train.py "$@"
+cp training/logs/train.jsonl media/model/training-log.jsonl
 $PY training/export_onnx.py training/ckpt/final.pt media/model/ropelens-mini.onnx
 $PY training/evaluate.py training/ckpt/final.pt
+$PY training/attn_diag.py training/ckpt/final.pt
+$PY training/card_tables.py   # markdown tables for MODEL_CARD.md
