@@ -52,7 +52,7 @@ def export(model, out_path):
 
 
 def check_against_torch(model, out_path):
-    """Run the exported graph with onnxruntime if present (not required), else with onnx's reference? skip."""
+    """Compare with the Python onnxruntime when installed (Debian has none: use training/check_onnx.mjs)."""
     try:
         import onnxruntime as ort  # noqa: F401
     except ImportError:
