@@ -36,7 +36,8 @@ export interface PreviewAssets {
 /**
  * Single-thread WebAssembly time of one forward pass of T bytes plus its scoring (ms), fitted on the 2-core x86
  * dev machine at low load (test/bench/preview.bench.ts: 7 / 21 / 43 / 116 / 395 ms at T = 128 … 2048; linear
- * layers ∝ T, materialised attention ∝ T²). Only used to turn a budget into sample sizes.
+ * layers ∝ T, materialised attention ∝ T²); a whole sweep runs ~10% over its price (scoring, tables,
+ * wasm warm-up). Only used to turn a budget into sample sizes.
  */
 export function estimateForwardMs(T: number): number {
   return 2 + 0.04 * T + 7.6e-5 * T * T;
@@ -315,6 +316,8 @@ export class PreviewEngine {
       if (cost <= r.budgetS) best = rung;
       else break;
     }
+    // No budget given: the default request always runs, at the smallest sample sizes if need be.
+    if (!best && r.budgetGiven === false) best = ladder[0]!;
     if (!best) {
       throw new PreviewError(
         'budget-too-small',

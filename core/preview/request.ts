@@ -29,6 +29,8 @@ export interface ResolvedRequest {
   policy: FactorPolicy;
   staticFactor: number;
   budgetS: number;
+  /** False when the budget is the default (then the smallest sample sizes are used rather than an error). */
+  budgetGiven: boolean;
   needles?: number;
   evalBytes?: number;
 }
@@ -91,7 +93,7 @@ export function resolveRequest(req: PreviewRequest, mini: MiniModelSpec, needles
   if (typeof budgetS !== 'number' || !Number.isFinite(budgetS) || budgetS <= 0) {
     throw new PreviewError('budget-too-small', `budget ${String(req.budget)} must be a positive number of seconds`);
   }
-  const out: ResolvedRequest = { methods, lengths, probes, policy, staticFactor, budgetS };
+  const out: ResolvedRequest = { methods, lengths, probes, policy, staticFactor, budgetS, budgetGiven: req.budget !== undefined };
   if (req.needles !== undefined) {
     if (!Number.isInteger(req.needles) || req.needles < 1 || req.needles > needles.needles.length) {
       throw new PreviewError('budget-too-small', `needles per cell must be a whole number from 1 to ${needles.needles.length}`);

@@ -43,6 +43,7 @@ describe('preview request', () => {
     assert.deepEqual(r.probes, ['ppl', 'needle']);
     assert.equal(r.policy, 'per-length');
     assert.equal(r.staticFactor, 16);
+    assert.equal(r.budgetGiven, false); // the default request never fails on its budget
   });
 
   it('refuses bad methods, probes, lengths and budgets with typed errors', () => {
