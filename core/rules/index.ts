@@ -24,13 +24,14 @@ import { rule as ropeParametersNeedsV5 } from './rope-parameters-needs-v5';
 import { rule as legacyTwoKeyValidation } from './legacy-two-key-validation';
 import { rule as staticYarnAdvice } from './static-yarn-advice';
 import { rule as proportionalPartialRotary } from './proportional-partial-rotary-factor';
+import { rule as ropeBlockNotObject } from './rope-block-not-object';
 
 const registry: Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
   missingRequiredKey, missingOriginal, legacySuType, legacyTypeKey, typeConflict, unknownKey, keyUnsupportedInVersion,
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
-  proportionalPartialRotary,
+  proportionalPartialRotary, ropeBlockNotObject,
 ];
 
 /** Every registered rule (core first, then dialect rules in registration order). */
