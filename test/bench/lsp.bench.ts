@@ -1,6 +1,6 @@
 // Diagnostics cost beside jsonc-parser's own parse of the same text (same run), bundle sizes, and client
 // activation time (require dist/client.js with a stubbed `vscode` and call activate(): no VS Code here).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseTree } from 'jsonc-parser';
@@ -43,19 +43,40 @@ export const TYPICAL = `{
 }
 `;
 
-/** A 5 MB config-like JSON: many sub-configs with rope blocks, long factor lists and filler arrays. */
+/**
+ * A 5 MB config-like JSON: a multimodal config (root, text_config, vision_config, each with a rope block, one a
+ * Phi-3 longrope with factor lists) padded the way large real configs are: a huge id2label map and per-layer arrays.
+ */
 export function bigConfig(bytes = 5 * 1024 * 1024): string {
+  const factors = Array.from({ length: 48 }, (_, j) => (1 + j / 48).toFixed(6)).join(', ');
+  const head = `{
+  "architectures": ["Phi3VForCausalLM"],
+  "model_type": "phi3_v",
+  "hidden_size": 3072,
+  "num_attention_heads": 32,
+  "max_position_embeddings": 131072,
+  "original_max_position_embeddings": 4096,
+  "rope_theta": 10000.0,
+  "rope_scaling": {"type": "longrope", "short_factor": [${factors}], "long_factor": [${factors}]},
+  "text_config": {"model_type": "llama", "hidden_size": 4096, "num_attention_heads": 32, "max_position_embeddings": 131072, "rope_theta": 500000.0,
+    "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192}},
+  "vision_config": {"model_type": "qwen2", "hidden_size": 2048, "num_attention_heads": 16, "max_position_embeddings": 32768, "rope_theta": 1000000.0,
+    "rope_scaling": {"type": "yarn", "factor": 4, "original_max_position_embeddings": 32768}},
+  "layer_scales": [`;
   const parts: string[] = [];
-  let size = 0;
-  let i = 0;
-  while (size < bytes) {
-    const factors = Array.from({ length: 64 }, (_, j) => (1 + j / 64).toFixed(6)).join(', ');
-    const sub = `  "sub_config_${i}": {\n    "model_type": "phi3",\n    "hidden_size": 3072,\n    "num_attention_heads": 24,\n    "max_position_embeddings": 131072,\n    "original_max_position_embeddings": 4096,\n    "rope_theta": 10000.0,\n    "rope_scaling": {"type": "longrope", "short_factor": [${factors}], "long_factor": [${factors}]},\n    "layer_norms": [${Array.from({ length: 200 }, (_, j) => (j * 0.001).toFixed(4)).join(', ')}]\n  }`;
-    parts.push(sub);
-    size += sub.length;
-    i++;
+  let size = head.length;
+  for (let i = 0; size < bytes * 0.5; i++) {
+    const p = (Math.sin(i) * 0.5).toFixed(8);
+    parts.push(p);
+    size += p.length + 2;
   }
-  return `{\n  "model_type": "llama",\n  "max_position_embeddings": 8192,\n  "rope_theta": 500000.0,\n${parts.join(',\n')}\n}\n`;
+  const labels: string[] = [];
+  for (let i = 0; size < bytes; i++) {
+    const l = `    "${i}": "LABEL_${i}"`;
+    labels.push(l);
+    size += l.length + 2;
+  }
+  return `${head}${parts.join(', ')}],\n  "id2label": {\n${labels.join(',\n')}\n  }\n}\n`;
 }
 
 function median(xs: number[]): number {
@@ -115,6 +136,10 @@ function bundleSizes(): BenchRow[] {
  * factories return disposables. Enough for activate() to run its wiring without an editor.
  */
 function vscodeStub(): unknown {
+  // esbuild's CJS interop copies the module's own keys, so the top level lists every name @types/vscode exports.
+  const dts = readFileSync(join(ROOT, 'node_modules/@types/vscode/index.d.ts'), 'utf8');
+  const names = [...new Set([...dts.matchAll(/^\s*export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]!))];
+  const top: Record<string, unknown> = {};
   const make = (): unknown =>
     new Proxy(function () {}, {
       get: (_t, prop) => {
@@ -125,9 +150,12 @@ function vscodeStub(): unknown {
         return make();
       },
       apply: () => make(),
+      set: () => true,
       construct: () => make() as object,
     });
-  return make();
+  for (const n of names) top[n] = make();
+  top['version'] = '1.100.0';
+  return top;
 }
 
 async function activation(): Promise<BenchRow[]> {
@@ -135,8 +163,9 @@ async function activation(): Promise<BenchRow[]> {
   if (!existsSync(client)) return [{ name: 'dist/client.js missing', value: NaN, unit: '' }];
   const M = Module as unknown as { _load: (req: string, parent: unknown, isMain: boolean) => unknown };
   const orig = M._load;
+  const stub = vscodeStub();
   M._load = function (req, parent, isMain) {
-    if (req === 'vscode') return vscodeStub();
+    if (req === 'vscode') return stub;
     return orig.call(this, req, parent, isMain);
   };
   try {
@@ -144,7 +173,7 @@ async function activation(): Promise<BenchRow[]> {
     const ext = require(client) as { activate(ctx: unknown): unknown; deactivate(): unknown };
     const t1 = performance.now();
     const subscriptions: unknown[] = [];
-    await ext.activate({ subscriptions, extensionUri: { fsPath: ROOT, path: ROOT }, extensionPath: ROOT, globalState: vscodeStub(), workspaceState: vscodeStub() });
+    await ext.activate({ subscriptions, extensionUri: { fsPath: ROOT, path: ROOT }, extensionPath: ROOT, globalState: {}, workspaceState: {} });
     const t2 = performance.now();
     try {
       await Promise.race([ext.deactivate(), new Promise((r) => setTimeout(r, 200))]);
