@@ -27,7 +27,15 @@ def load_model(ckpt=None):
     return model
 
 
+# Query row blocks in the exported attention (model.blocked_causal_attention): skips the masked upper triangle's
+# block work; 4 blocks cut onnxruntime-web's forward time at T = 2048 by about a third. Logits equal the
+# unblocked graph within float rounding (the parity test against reference.json checks 1e-4).
+QUERY_BLOCKS = int(os.environ.get("ROPELENS_QUERY_BLOCKS", "4"))
+
+
 def export(model, out_path):
+    for b in model.blocks:
+        b.query_blocks = QUERY_BLOCKS
     T = 7
     ids = torch.randint(0, 256, (1, T), dtype=torch.int64)
     cos, sin = default_tables(T)
