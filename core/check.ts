@@ -1,6 +1,6 @@
 // parse -> rules -> settings filter -> findings. Pure: the server, the CLI and tests call the same function.
 import type { ParsedDocument } from './model';
-import type { Finding, Rule, RuleContext, Severity } from './rules/types';
+import type { DialectWriter, Finding, Fix, Rule, RuleContext, Severity } from './rules/types';
 import { allRules } from './rules/index';
 import { writerFor } from './fixes/writers';
 import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
@@ -14,21 +14,45 @@ export interface CheckOptions {
   rules?: Record<string, Severity | 'off'>;
   /** Rule ids ignored in this document (from the "ignore in this file" action or suppression comments). */
   ignore?: readonly string[];
+  /**
+   * Compute quick fixes with the findings: true, false, or 'auto' (default): only while the document is small
+   * enough that writing every fix stays cheap (each fix re-reads the document). Deferred findings are marked
+   * `fixesDeferred`; `fixesFor` computes their fixes on request.
+   */
+  fixes?: boolean | 'auto';
+  /** Run per-block rules on these blocks only (JSON pointers); document rules always run. */
+  blockPaths?: readonly string[];
 }
+
+/** Past these sizes fixes are deferred: eager fixes cost about (document size × blocks). */
+export const EAGER_FIX_MAX_CHARS = 512 * 1024;
+export const EAGER_FIX_MAX_BLOCKS = 64;
+
+const NO_EDITS = (): [] => [];
+/** The writer rules get when fixes are deferred: every edit comes back empty, so no fix work is done. */
+const deferredWriter: DialectWriter = {
+  setField: NO_EDITS, removeField: NO_EDITS, renameField: NO_EDITS, setContext: NO_EDITS, replaceBlock: NO_EDITS,
+  formatValue: (v) => JSON.stringify(v),
+};
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
 /** The context rules run with for a document and a version string (unknown versions fall back to the latest). */
-export function ruleContext(doc: ParsedDocument, transformersVersion?: string): RuleContext {
+export function ruleContext(doc: ParsedDocument, transformersVersion?: string, fixes = true): RuleContext {
   const text = !transformersVersion || transformersVersion === 'latest' ? LATEST_VERSION : transformersVersion;
   const version = parseVersion(text) ?? parseVersion(LATEST_VERSION)!;
-  return { doc, version, features: featuresFor(version), writer: writerFor(doc.dialect) };
+  return { doc, version, features: featuresFor(version), writer: fixes ? writerFor(doc.dialect) : deferredWriter, fixes };
 }
 
-function runRule(rule: Rule, ctx: RuleContext): Finding[] {
+function eagerFixes(doc: ParsedDocument, option: CheckOptions['fixes']): boolean {
+  if (option === true || option === false) return option;
+  return doc.text.length <= EAGER_FIX_MAX_CHARS && doc.blocks.length <= EAGER_FIX_MAX_BLOCKS;
+}
+
+function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
   try {
-    if (rule.check) for (const b of ctx.doc.blocks) out.push(...rule.check(b, ctx));
+    if (rule.check) for (const b of ctx.doc.blocks) if (!blockPaths || blockPaths.has(b.path)) out.push(...rule.check(b, ctx));
     if (rule.checkDocument) out.push(...rule.checkDocument(ctx));
   } catch {
     // A rule that trips on odd input must not take the others down; it reports nothing for this document.
@@ -40,7 +64,9 @@ function runRule(rule: Rule, ctx: RuleContext): Finding[] {
 /** Findings for a document, sorted by position; not-relevant documents give []. */
 export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): Finding[] {
   if (!doc.relevant) return [];
-  const ctx = ruleContext(doc, options.transformersVersion);
+  const fixes = eagerFixes(doc, options.fixes);
+  const ctx = ruleContext(doc, options.transformersVersion, fixes);
+  const blockPaths = options.blockPaths ? new Set(options.blockPaths) : undefined;
   const ignore = new Set(options.ignore ?? []);
   const overrides = options.rules ?? {};
   const supp = suppressionsFor(doc.dialect, doc.text);
@@ -51,12 +77,23 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
     if (ignore.has(rule.id)) continue;
     const o = overrides[rule.id];
     if (o === 'off') continue;
-    for (const f of runRule(rule, ctx)) {
+    for (const f of runRule(rule, ctx, blockPaths)) {
       if (supp && lines && isSuppressed(supp, f.ruleId, lines.positionAt(f.span.offset).line)) continue;
       if (o && SEVERITIES.has(o)) f.severity = o;
+      if (!fixes) f.fixesDeferred = true;
       out.push(f);
     }
   }
   out.sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
   return out;
+}
+
+/** The fixes of one finding whose fixes were deferred: re-runs its rule on its block only, with a real writer. */
+export function fixesFor(doc: ParsedDocument, finding: Pick<Finding, 'ruleId' | 'span' | 'blockPath'>, options: CheckOptions = {}): Fix[] {
+  const again = checkDocument(doc, {
+    ...options, fixes: true,
+    blockPaths: finding.blockPath !== undefined ? [finding.blockPath] : [],
+  });
+  const same = again.find((f) => f.ruleId === finding.ruleId && f.span.offset === finding.span.offset && f.span.length === finding.span.length);
+  return same?.fixes ?? [];
 }

@@ -58,7 +58,8 @@ export function checkFiles(files: readonly string[], io: Pick<CliIO, 'readFile'>
     const doc = parseDocument(file, text);
     if (!doc.relevant) continue;
     const index = new LineIndex(text);
-    const findings = checkDocument(doc, transformers ? { transformersVersion: transformers } : {});
+    // The CLI reports findings only; fixes are computed by the editor and by suggest --write.
+    const findings = checkDocument(doc, { fixes: false, ...(transformers ? { transformersVersion: transformers } : {}) });
     for (const f of findings) {
       out.push({
         file,

@@ -26,7 +26,7 @@ export function editSequence(doc: ParsedDocument, steps: Step[]): TextEdit[] {
   } catch {
     return [];
   }
-  return diffEdit(doc.text, cur.text);
+  return cur === doc ? [] : diffEdit(doc.text, cur.text);
 }
 
 /** Sets block fields and config keys (context) in order, as one edit. */

@@ -19,7 +19,7 @@ export const rule: Rule = {
     const firstV5 = siblings.find((b) => b.api === 'v5');
     const v4 = siblings.find((b) => b.api === 'v4');
     if (v4 && firstV5 === block) {
-      const edits = ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, block.layerType !== undefined ? 'rope_parameters' : block.key) : [];
+      const edits = ctx.fixes && ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, block.layerType !== undefined ? 'rope_parameters' : block.key) : [];
       out.push(make(this, block, block.layerType !== undefined ? block.span : (block.keySpan ?? block.span),
         `Both "rope_scaling" and "rope_parameters" are set: ${tv(ctx)} ${isV5(ctx) ? 'takes rope_scaling (rope_parameters = rope_scaling or rope_parameters)' : 'does not know rope_parameters'} and ignores this rope_parameters block.`,
         'warning', [fix('Remove the ignored rope_parameters', edits, true)]));
@@ -30,7 +30,7 @@ export const rule: Rule = {
       if (!inner || !top || top.span === undefined) continue;
       if (block.layerType !== undefined && block !== firstV5) continue;
       const same = JSON.stringify(inner.value.value) === JSON.stringify(top.value);
-      const edits = ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, key) : [];
+      const edits = ctx.fixes && ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, key) : [];
       out.push(make(this, block, top.span,
         same
           ? `${key} is set both at the top level and inside rope_parameters (same value): ${tv(ctx)} reads the one inside; the top-level copy is redundant.`

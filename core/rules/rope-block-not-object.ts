@@ -24,7 +24,7 @@ export const rule: Rule = {
         const node = config.members.get(key)?.children?.[1];
         if (!node || node.type === 'object' || node.type === 'null') continue;
         const what = node.type === 'array' ? 'a list' : `the ${node.type} ${JSON.stringify(node.value)}`;
-        const edits = jsonWriter.removeAt(ctx.doc, config.path, key);
+        const edits = ctx.fixes ? jsonWriter.removeAt(ctx.doc, config.path, key) : [];
         out.push(make(this, undefined, { offset: node.offset, length: node.length },
           `"${key}" is ${what}, not an object: ${tv(ctx)} fails to load this config (it calls .get() on the value).`,
           'error', [fix(`Remove "${key}" (plain RoPE)`, edits)]));

@@ -20,7 +20,7 @@ export const rule: Rule = {
     const inner = num(block.params['rope_theta']);
     const top = ctxNum(block.context.ropeTheta);
     const thetaLost = inner !== undefined && inner !== (top ?? 10000);
-    const m = ctx.doc.dialect === 'json' ? migrateToV4(ctx.doc, block.containerPath) : undefined;
+    const m = ctx.fixes && ctx.doc.dialect === 'json' ? migrateToV4(ctx.doc, block.containerPath) : undefined;
     const fixes = m && m.ok ? [fix('Migrate to transformers 4.x rope_scaling', m.edits, true)] : [];
     const lost = [scaled ? 'the scaling' : '', thetaLost ? `rope_theta ${inner} (uses ${top ?? 10000})` : ''].filter(Boolean).join(' and ');
     const anchor = block.layerType !== undefined ? block.span : (block.keySpan ?? block.span);

@@ -20,6 +20,8 @@ export interface Finding {
   /** JSON pointer of the block the finding is about, when there is one. */
   blockPath?: string;
   fixes?: Fix[];
+  /** Set when the document was too large to compute fixes up front; `fixesFor` computes them on request. */
+  fixesDeferred?: boolean;
   tags?: Array<'unnecessary' | 'deprecated'>;
 }
 
@@ -40,6 +42,11 @@ export interface RuleContext {
   features: VersionFeatures;
   /** Writes edits in the document's own dialect (JSON, Python, YAML, flags). */
   writer: DialectWriter;
+  /**
+   * False when fixes are deferred (large documents): `writer` then writes nothing, and rules that edit by other
+   * means must skip that work. Code actions compute the fixes later for one block (core/check.ts fixesFor).
+   */
+  fixes: boolean;
 }
 
 export interface Rule {

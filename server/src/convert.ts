@@ -28,6 +28,7 @@ export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
     fixes: (f.fixes ?? []).map((x) => ({ title: x.title, isPreferred: x.isPreferred, edits: lspEdits(doc, x.edits) })),
   };
   if (f.blockPath !== undefined) data.blockPath = f.blockPath;
+  if (f.fixesDeferred) data.deferred = { offset: f.span.offset, length: f.span.length };
   const d: Diagnostic = {
     range: rangeOf(doc, f.span),
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Warning,

@@ -52,6 +52,8 @@ export interface DiagnosticData {
   /** Document version the fixes were computed for. */
   version: number;
   blockPath?: string;
+  /** The document was too large to compute fixes up front: the code-action handler computes them for this finding. */
+  deferred?: { offset: number; length: number };
   fixes: Array<{ title: string; isPreferred?: boolean; edits: Array<{ range: LspRange; newText: string }> }>;
 }
 

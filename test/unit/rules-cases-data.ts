@@ -122,5 +122,9 @@ export const CASES: Case[] = [
   // proportional-partial-rotary-factor
   { rule: 'proportional-partial-rotary-factor', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "proportional", "rope_theta": 10000.0}').replace(', "rope_theta": 10000.0,', ','), fires: true, severity: 'warning' },
   { rule: 'proportional-partial-rotary-factor', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "proportional", "rope_theta": 10000.0, "partial_rotary_factor": 0.25}'), fires: false },
+  // rope-block-not-object
+  { rule: 'rope-block-not-object', version: '4.45.0', text: config('"rope_scaling": "linear"'), fires: true, severity: 'error', message: /not an object/ },
+  { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_parameters": [1.0, 2.0]'), fires: true, severity: 'error' },
+  { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_scaling": null'), fires: false },
 ];
 

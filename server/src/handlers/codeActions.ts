@@ -5,6 +5,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
 import { CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
 import { checkOptions, type ServerState } from './diagnostics';
+import { fixesFor, type CheckOptions } from '../../../core/check';
+import { lspEdits } from '../convert';
 import { fixAllEdits, migrateEdits } from './refactors';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ropelens`;
@@ -33,7 +35,7 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
   if (wanted(only, CodeActionKind.QuickFix)) {
     for (const d of params.context.diagnostics) {
       if (d.source !== 'ropelens') continue;
-      actions.push(...quickFixes(doc, parsed, d));
+      actions.push(...quickFixes(doc, parsed, d, checkOptions(settings, uri, state.workspaceFolders)));
     }
   }
 
@@ -78,7 +80,7 @@ function blockAt(parsed: ParsedDocument, offset: number): RopeBlock | undefined 
   return parsed.blocks.filter((b) => inside(b.span) || inside(b.keySpan)).sort((a, b) => a.span.length - b.span.length)[0];
 }
 
-function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic): CodeAction[] {
+function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic, options: CheckOptions): CodeAction[] {
   const data = d.data as DiagnosticData | undefined;
   const ruleId = typeof d.code === 'string' ? d.code : data?.ruleId;
   if (!ruleId) return [];
@@ -86,7 +88,11 @@ function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic): C
   const out: CodeAction[] = [];
   // Fixes computed for another version would land on the wrong text.
   if (data && data.version === doc.version) {
-    for (const f of data.fixes ?? []) {
+    // Large documents: the diagnostic carries no fixes; compute this one finding's fixes now (one block).
+    const fixes = data.deferred
+      ? fixesFor(parsed, { ruleId, span: data.deferred, blockPath: data.blockPath }, options).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: lspEdits(doc, f.edits) }))
+      : data.fixes ?? [];
+    for (const f of fixes) {
       out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: f.isPreferred === true, edit: { changes: { [uri]: f.edits } } });
     }
   }
