@@ -267,3 +267,24 @@ test('closing a document clears its diagnostics; the server is still alive', asy
   assert.equal(c.proc.exitCode, null);
   assert.ok(!/uncaught|unhandled/i.test(c.stderr), c.stderr);
 });
+
+test('large document: diagnostics defer their fixes, the code action computes them for one finding', async () => {
+  const uri = 'file:///ws/models/many/config.json';
+  const subs = Array.from({ length: 80 }, (_, i) =>
+    `  "sub_${i}": {\n    "model_type": "llama",\n    "max_position_embeddings": 4096,\n    "rope_scaling": {"type": "linear", "factor": 2.0, "attn_factor": 1.0}\n  }`);
+  const content = `{\n  "model_type": "llama",\n${subs.join(',\n')}\n}\n`;
+  const diags = (await reset(content, uri)).diagnostics as Diagnostic[];
+  const last = diags.filter((d) => d.code === 'unknown-key').pop()!;
+  assert.ok(last, `unknown-key among ${codes(diags)}`);
+  const data = last.data as { deferred?: unknown; fixes: unknown[] };
+  assert.ok(data.deferred, 'fixes deferred for a large document');
+  assert.equal(data.fixes.length, 0);
+  const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri }, range: last.range, context: { diagnostics: [last], only: ['quickfix'] },
+  })) as CodeAction[];
+  const fix = actions.find((a) => a.edit?.changes?.[uri]?.length);
+  assert.ok(fix, `a fix with edits among ${actions.map((a) => a.title)}`);
+  const fixed = applyTextEdits(text(uri), fix.edit!.changes![uri]!);
+  assert.doesNotThrow(() => JSON.parse(fixed));
+  assert.equal(fixed.split('attn_factor').length, content.split('attn_factor').length - 1, 'exactly one key fixed');
+});
