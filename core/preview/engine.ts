@@ -34,14 +34,20 @@ export interface PreviewAssets {
 }
 
 /**
- * Single-thread WebAssembly time of one forward pass of T bytes plus its scoring (ms), fitted on the 2-core x86
- * dev machine at low load (test/bench/preview.bench.ts: 7 / 21 / 43 / 116 / 395 ms at T = 128 … 2048; linear
- * layers ∝ T, materialised attention ∝ T²); a whole sweep runs ~10% over its price (scoring, tables,
- * wasm warm-up). Only used to turn a budget into sample sizes.
+ * Single-thread WebAssembly wall time of one forward pass of T bytes plus its scoring (ms) on the warm session,
+ * fitted on the 2-core x86 dev machine at low load on the blocked-attention graph (test/bench/preview.bench.ts
+ * and the passes of a default sweep: ~7 / 14 / 33 / 86 / 260 ms at T = 128 … 2048; linear layers ∝ T, the
+ * materialised causal attention ∝ T²), plus 10% for scoring, tables and garbage collection, so the price of a
+ * sweep is its expected warm wall time. Only used to turn a budget into sample sizes.
  */
 export function estimateForwardMs(T: number): number {
-  return 2 + 0.04 * T + 7.6e-5 * T * T;
+  return 1.1 * (2 + 0.035 * T + 4.6e-5 * T * T);
 }
+
+/** Warm-up passes at session creation (warm()): short, so they cost little, and enough calls that WebAssembly's
+ * tier-up of the hot kernels has started before the first real pass. */
+const WARMUP_LENGTH = 64;
+const WARMUP_PASSES = 4;
 
 interface CellSpec {
   method: PreviewMethod;
@@ -192,10 +198,20 @@ export class PreviewEngine {
     }
   }
 
-  /** Loads the model now (otherwise the first run() does). */
+  /**
+   * Loads the model now (otherwise the first run() does) and runs a few short passes so the WebAssembly kernels
+   * start tiering up before the first real pass. Hosts call it when the preview becomes visible, before Run.
+   */
   async warm(): Promise<number> {
     const t0 = this.now();
-    await this.getSession();
+    const had = this.session !== undefined;
+    const session = await this.getSession();
+    if (!had) {
+      const none = tablesFor({ params: {} }, this.mini);
+      const { cos, sin } = this.tables(tablesKey(none), none, WARMUP_LENGTH);
+      const ids = this.assets.evalText.subarray(0, WARMUP_LENGTH);
+      if (ids.length === WARMUP_LENGTH) for (let i = 0; i < WARMUP_PASSES; i++) await session.forward({ ids, cos, sin, attentionFactor: 1 });
+    }
     return this.now() - t0;
   }
 
