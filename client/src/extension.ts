@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerExtendContext } from './advisor/extendContext';
 import { registerCommands } from './commands';
+import { registerCopyAs } from './copyAs';
 import { createLanguageClient, trackStatus } from './languageClient';
 import { registerPreviewView } from './webview/previewView';
 
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context, output);
   registerCommands(context, client, output);
   registerExtendContext(context, client);
+  registerCopyAs(context, client);
   trackStatus(context, client);
   context.subscriptions.push(registerPreviewView(context, (s) => output.appendLine(s)));
   // Not awaited: the server starts in the background so activation stays short; failures go to the output channel.

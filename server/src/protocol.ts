@@ -8,6 +8,23 @@ export const CMD_SERVER_BLOCK_INFO = 'ropelens.server.blockInfo';
 /** Server-side command behind "Extend context…": without `target` the facts the flow asks about; with it the advice,
  * the edit (applied when `apply`) and, when `measure`, the mini-model's numbers. See server/src/handlers/advise.ts. */
 export const CMD_SERVER_ADVISE = 'ropelens.server.advise';
+/** Server-side command behind "Copy rope block as…": the block written for every engine (core/convert.ts). */
+export const CMD_SERVER_CONVERT = 'ropelens.server.convert';
+/** Client-side command: pick a target, copy the conversion to the clipboard. */
+export const CMD_COPY_AS = 'ropelens.copyAs';
+
+export interface ConvertArgs {
+  uri: string;
+  /** JSON pointer of the block; the block at `offset`, else the first block, when absent. */
+  blockPath?: string;
+  offset?: number;
+}
+
+export interface ConvertResult {
+  blockPath?: string;
+  conversions?: Array<{ target: string; label: string; text: string; exact: boolean; notes: string[] }>;
+  error?: string;
+}
 /** Server → client while a measurement runs (AdviseArgs.progressId). */
 export const NOTIFY_ADVISE_PROGRESS = 'ropelens/adviseProgress';
 export const CMD_EXTEND_CONTEXT = 'ropelens.extendContext';

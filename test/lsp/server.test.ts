@@ -288,3 +288,29 @@ test('large document: diagnostics defer their fixes, the code action computes th
   assert.doesNotThrow(() => JSON.parse(fixed));
   assert.equal(fixed.split('attn_factor').length, content.split('attn_factor').length - 1, 'exactly one key fixed');
 });
+
+test('Copy rope block as…: a code action on the block and a server command that converts it for every engine', async () => {
+  await reset();
+  const offset = text().indexOf('"factor"');
+  const pos = { line: text().slice(0, offset).split('\n').length - 1, character: 6 };
+  const actions = (await c.conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI }, range: { start: pos, end: pos }, context: { diagnostics: [] },
+  })) as CodeAction[];
+  const copy = actions.find((a) => a.title === 'Copy rope block as…');
+  assert.ok(copy, `copy action among ${actions.map((a) => a.title)}`);
+  assert.deepEqual(copy.command?.arguments, [URI, '/rope_scaling']);
+  const res = (await c.conn.sendRequest(ExecuteCommandRequest.type, {
+    command: 'ropelens.server.convert', arguments: [{ uri: URI, offset }],
+  })) as { blockPath: string; conversions: Array<{ target: string; text: string; exact: boolean }> };
+  assert.equal(res.blockPath, '/rope_scaling');
+  assert.deepEqual(res.conversions.map((x) => x.target), ['transformers-v4', 'transformers-v5', 'vllm', 'sglang', 'llama.cpp', 'tgi']);
+  const byTarget = Object.fromEntries(res.conversions.map((x) => [x.target, x.text]));
+  assert.match(byTarget['llama.cpp']!, /--rope-scaling yarn/);
+  assert.match(byTarget['llama.cpp']!, /--rope-scale 4/);
+  assert.match(byTarget['llama.cpp']!, /--yarn-orig-ctx 32768/);
+  assert.match(byTarget['vllm']!, /"rope_type":\s*"yarn"/);
+  // The v5 form carries rope_theta inside the block and parses back to the same factor.
+  const v5 = JSON.parse(`{${byTarget['transformers-v5']!.replace(/,\s*$/, '')}}`) as { rope_parameters: Record<string, unknown> };
+  assert.equal(v5.rope_parameters['factor'], 4);
+  assert.equal(v5.rope_parameters['rope_theta'], 1000000);
+});

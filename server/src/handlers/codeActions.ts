@@ -2,17 +2,20 @@
 // fix-all compute edits from the cached parse of the current version.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedDocument, RopeBlock } from '../../../core/model';
-import { CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
+import type { ParsedDocument } from '../../../core/model';
+import { CMD_COPY_AS, CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
 import { checkOptions, type ServerState } from './diagnostics';
 import { fixesFor, type CheckOptions } from '../../../core/check';
 import { lspEdits } from '../convert';
 import { fixAllEdits, migrateEdits } from './refactors';
+import { blockAtOffset } from './commands';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ropelens`;
 const EXTEND_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.extendYarn`;
 const MIGRATE_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.migrate`;
 const EXTEND_CONTEXT_KIND = `${CodeActionKind.RefactorRewrite}.ropelens.extendContext`;
+// Copying changes nothing in the file, so it is a plain refactor, not a rewrite.
+const COPY_AS_KIND = `${CodeActionKind.Refactor}.ropelens.copyAs`;
 
 const COMMENT_DIALECTS = new Set(['python', 'yaml', 'shell']);
 
@@ -40,7 +43,7 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
   }
 
   const offset = doc.offsetAt(params.range.start);
-  const block = blockAt(parsed, offset);
+  const block = blockAtOffset(parsed, offset);
   if (wanted(only, EXTEND_KIND) && (block || parsed.blocks.length === 0)) {
     actions.push({
       title: 'Extend context with YaRN…',
@@ -54,6 +57,13 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
       title: 'Extend context…',
       kind: EXTEND_CONTEXT_KIND,
       command: { title: 'Extend context…', command: CMD_EXTEND_CONTEXT, arguments: [uri, block?.path] },
+    });
+  }
+  if (block && wanted(only, COPY_AS_KIND)) {
+    actions.push({
+      title: 'Copy rope block as…',
+      kind: COPY_AS_KIND,
+      command: { title: 'Copy rope block as…', command: CMD_COPY_AS, arguments: [uri, block.path] },
     });
   }
   if (block && wanted(only, MIGRATE_KIND)) {
@@ -75,10 +85,6 @@ export async function onCodeAction(state: ServerState, params: CodeActionParams)
   return actions;
 }
 
-function blockAt(parsed: ParsedDocument, offset: number): RopeBlock | undefined {
-  const inside = (s: { offset: number; length: number } | undefined) => s !== undefined && offset >= s.offset && offset <= s.offset + s.length;
-  return parsed.blocks.filter((b) => inside(b.span) || inside(b.keySpan)).sort((a, b) => a.span.length - b.span.length)[0];
-}
 
 function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic, options: CheckOptions): CodeAction[] {
   const data = d.data as DiagnosticData | undefined;

@@ -2,18 +2,25 @@
 // target length; tests pass it as an argument) and the block facts the client's input box needs.
 import type { CancellationToken, ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
 import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
-import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ExtendYarnArgs } from '../protocol';
+import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ConvertResult, type ExtendYarnArgs } from '../protocol';
+import { convertAll, TARGET_LABELS } from '../../../core/convert';
 import { onAdvise } from './advise';
 import type { ServerState } from './diagnostics';
 import { currentContextOf, extendYarnEdits } from './refactors';
 
-export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO, CMD_SERVER_ADVISE];
+export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO, CMD_SERVER_ADVISE, CMD_SERVER_CONVERT];
 
 export interface ExtendYarnResult {
   edit?: WorkspaceEdit;
   summary?: string;
   applied?: boolean;
   error?: string;
+}
+
+/** The innermost block whose key or value holds `offset`. */
+export function blockAtOffset(parsed: ParsedDocument, offset: number): RopeBlock | undefined {
+  const inside = (s: { offset: number; length: number } | undefined) => s !== undefined && offset >= s.offset && offset <= s.offset + s.length;
+  return parsed.blocks.filter((b) => inside(b.span) || inside(b.keySpan)).sort((a, b) => a.span.length - b.span.length)[0];
 }
 
 function pickBlock(parsed: ParsedDocument, blockPath: unknown): RopeBlock | undefined {
@@ -29,6 +36,14 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
   const parsed = state.cache.get(doc);
   const block = pickBlock(parsed, arg.blockPath);
   if (params.command === CMD_SERVER_ADVISE) return onAdvise(state, doc, parsed, block, arg as Record<string, unknown>, token);
+  if (params.command === CMD_SERVER_CONVERT) {
+    const offset = (arg as { offset?: unknown }).offset;
+    const at = typeof arg.blockPath !== 'string' && typeof offset === 'number' ? blockAtOffset(parsed, offset) : undefined;
+    const b = at ?? block;
+    if (!b) return { error: 'No rope block here to copy.' } satisfies ConvertResult;
+    const conversions = convertAll(b).map((c) => ({ target: c.target, label: TARGET_LABELS[c.target], text: c.text, exact: c.exact, notes: c.notes }));
+    return { blockPath: b.path, conversions } satisfies ConvertResult;
+  }
 
   if (params.command === CMD_SERVER_BLOCK_INFO) {
     const info: BlockInfo = { relevant: parsed.relevant };
