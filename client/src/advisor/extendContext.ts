@@ -3,7 +3,7 @@
 // engine); this file only asks and shows. Scripted arguments ({ target, finetune, engine, measure, apply }) skip
 // every prompt so tests and the e2e suite can drive it.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import type { AdviseArgs, AdviseResponse } from '../../../server/src/handlers/advise';
 import { CMD_EXTEND_CONTEXT, CMD_SERVER_ADVISE, NOTIFY_ADVISE_PROGRESS } from '../../../server/src/protocol';
 import { parseContextLength } from '../config';
@@ -34,7 +34,7 @@ const ENGINES: Array<{ id: Engine; label: string }> = [
 const TITLE = 'Extend context';
 
 async function advise(client: LanguageClient, args: AdviseArgs, token?: vscode.CancellationToken): Promise<AdviseResponse | null> {
-  return (await client.sendRequest('workspace/executeCommand', { command: CMD_SERVER_ADVISE, arguments: [args] }, token)) as AdviseResponse | null;
+  return (await client.sendRequest(ExecuteCommandRequest.type, { command: CMD_SERVER_ADVISE, arguments: [args] }, token)) as AdviseResponse | null;
 }
 
 async function askTarget(original: number | undefined): Promise<number | undefined> {

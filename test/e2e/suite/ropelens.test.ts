@@ -120,6 +120,37 @@ describe('RoPE Lens in VS Code', () => {
     await waitFor('the extended config to re-diagnose without errors', () => !ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 10_000);
   });
 
+  it('"Extend context…" advises dynamic NTK for a zero-shot 2× stretch on transformers and writes it', async () => {
+    // Qwen2.5-7B-Instruct with the model card's YaRN snippet: trained for 32,768 tokens (its omp).
+    const editor = await open('qwen2.5-7b-instruct-yarn-snippet/config.json');
+    const uri = editor.document.uri;
+    const before = JSON.parse(editor.document.getText());
+    assert.equal(before.rope_scaling.original_max_position_embeddings, 32768);
+    // Scripted answers to the four questions (target, fine-tune, engine, measure) and "Apply".
+    const res = await vscode.commands.executeCommand<{ advice?: { method: string }; error?: string }>(
+      'ropelens.extendContext', uri, '/rope_scaling', { target: 65536, finetune: false, engine: 'transformers', measure: false, apply: true });
+    assert.equal(res?.error, undefined, `the flow did not fail: ${res?.error}`);
+    assert.equal(res?.advice?.method, 'dynamic');
+    const json = await waitFor('a dynamic block in the document', () => {
+      const j = JSON.parse(editor.document.getText());
+      return j.rope_scaling?.rope_type === 'dynamic' ? j : undefined;
+    });
+    // dynamic NTK reads max_position_embeddings as the original length: it must not be raised.
+    assert.equal(json.max_position_embeddings, 32768);
+    assert.equal(json.rope_scaling.factor, 2);
+    await waitFor('the advised config to re-diagnose without errors', () => !ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 10_000);
+  });
+
+  it('"Copy rope block as…" converts the block for llama.cpp', async () => {
+    // YaRN-Llama-2-7B-128K (NousResearch): legacy `type`, factor 32 over 4,096 tokens.
+    const editor = await open('legacy-type-yarn-llama-2-7b-128k/config.json');
+    const chosen = await vscode.commands.executeCommand<{ target: string; text: string }>('ropelens.copyAs', editor.document.uri, '/rope_scaling', 'llama.cpp');
+    assert.equal(chosen?.target, 'llama.cpp');
+    assert.match(chosen.text, /--rope-scaling yarn/);
+    assert.match(chosen.text, /--rope-scale 32/);
+    assert.match(chosen.text, /--yarn-orig-ctx 4096/);
+  });
+
   it('the RoPE Lens view runs a preview on WASM', async function () {
     this.timeout(300_000);
     await open(PLAIN);
