@@ -20,6 +20,8 @@ export interface MeasuredCandidate {
   label: string;
   perplexity?: number;
   needleAccuracy?: number;
+  /** Needle prompts behind needleAccuracy. */
+  needles?: number;
 }
 
 export interface Measurement {
@@ -82,6 +84,7 @@ export async function measureAdvice(runner: PreviewRunner, advice: Advice, engin
     const c: MeasuredCandidate = { method: m, previewMethod: methods[i]!, label: methodLabel(m) + (methods[i] !== m ? ` (as ${ENGINES[engine].label} runs it: static NTK)` : '') };
     if (cell?.perplexity !== undefined) c.perplexity = cell.perplexity;
     if (cell?.needleAccuracy !== undefined) c.needleAccuracy = cell.needleAccuracy;
+    if (cell?.needles !== undefined) c.needles = cell.needles;
     return c;
   });
   return { length, stretch: length / L0, capped: want > length, candidates, model: result.model.name, runtime: result.model.runtime, ms: result.timings.totalMs };
@@ -95,10 +98,12 @@ function fmtStretch(s: number): string {
 export function describeMeasurement(m: Measurement): string {
   const parts = m.candidates.map((c) => {
     const ppl = c.perplexity === undefined ? 'no perplexity' : `perplexity ${c.perplexity.toFixed(2)}`;
-    const needle = c.needleAccuracy === undefined ? '' : `, needles ${Math.round(c.needleAccuracy * 100)}%`;
+    const n = c.needles ? ` of ${c.needles}` : '';
+    const needle = c.needleAccuracy === undefined ? '' : `, needles ${Math.round(c.needleAccuracy * 100)}%${n}`;
     return `${c.label} ${ppl}${needle}`;
   });
-  let s = `Measured on the bundled mini-model at ${fmtStretch(m.stretch)}× its trained length (${m.length} tokens)` +
+  // The mini-model is never fine-tuned: these are zero-shot numbers, which is what a fine-tune starts from.
+  let s = `Measured zero-shot on the bundled mini-model at ${fmtStretch(m.stretch)}× its trained length (${m.length} tokens)` +
     `${m.capped ? ', the most it can run' : ''}: ${parts.join('; ')}.`;
   const [a, b] = m.candidates;
   if (a?.perplexity !== undefined && b?.perplexity !== undefined && b.perplexity < a.perplexity) {

@@ -40,7 +40,7 @@ test('4× zero-shot on transformers: dynamic NTK and YaRN measured at 4 × L0, n
   assert.notEqual(m.candidates[0]!.perplexity, m.candidates[1]!.perplexity);
   assert.ok(progress.length >= 2, 'progress per cell');
   const sentence = describeMeasurement(m);
-  assert.match(sentence, /^Measured on the bundled mini-model at 4× its trained length \(512 tokens\): dynamic NTK perplexity \d+\.\d\d, needles \d+%; YaRN perplexity \d+\.\d\d/);
+  assert.match(sentence, /^Measured zero-shot on the bundled mini-model at 4× its trained length \(512 tokens\): dynamic NTK perplexity \d+\.\d\d, needles \d+% of \d+; YaRN perplexity \d+\.\d\d/);
   const a = withMeasurement(advice, m);
   assert.ok(a.reason.startsWith(advice.reason) && a.reason.endsWith(sentence));
 });
@@ -73,7 +73,7 @@ test('ropelens suggest --measure prints the measured sentence; bad options exit 
   const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8'), writeFile: (p, t) => writeFileSync(p, t), cwd: dir };
   assert.equal(await main(['suggest', '--target', '16k', '--finetune', '--measure', '--budget', '1', file], io), 0, err);
   assert.match(out, /^Recommended: YaRN \(runner-up: linear Position Interpolation\)/);
-  assert.match(out, /Measured on the bundled mini-model at 2× its trained length \(256 tokens\): YaRN perplexity [\d.]+.*; linear Position Interpolation perplexity [\d.]+/);
+  assert.match(out, /Measured zero-shot on the bundled mini-model at 2× its trained length \(256 tokens\): YaRN perplexity [\d.]+.*; linear Position Interpolation perplexity [\d.]+/);
   assert.match(out, /^\+\s+"rope_type": "yarn",$/m);
   for (const argv of [['suggest', '--target', '16k', '--engine', 'ollama', file], ['suggest', '--target', '16k', '--steps', '0', file], ['suggest', '--target', '16k', '--method', 'yarn', '--finetune', file]]) {
     err = '';
