@@ -6,6 +6,7 @@ import { explainDocument, renderExplainText, type ExplainOptions } from '../../c
 import { detectDialect, parseDocument } from '../../core/parse/index';
 import { parseVersion } from '../../core/versions';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
+import { walkArgs } from '../args';
 
 const USAGE = 'usage: ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE';
 
@@ -19,15 +20,7 @@ function parseArgs(argv: string[]): Args | string {
   let json = false;
   let file: string | undefined;
   const opts: ExplainOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string | undefined => inline ?? argv[++i];
+  const err = walkArgs(argv, (a, value) => {
     if (a === '--json') json = true;
     else if (a === '--seq-len') {
       const v = value();
@@ -40,7 +33,9 @@ function parseArgs(argv: string[]): Args | string {
     } else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (file !== undefined) return `one FILE expected, got ${file} and ${a}`;
     else file = a;
-  }
+    return undefined;
+  });
+  if (err !== undefined) return err;
   if (file === undefined) return 'missing FILE';
   return { json, file, opts };
 }

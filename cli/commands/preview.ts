@@ -8,6 +8,7 @@ import { isPreviewError, type FactorPolicy, type PreviewMethod, type PreviewProb
 import { yoursFromBlock } from '../../core/preview/yours';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
+import { walkArgs } from '../args';
 
 const USAGE =
   'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
@@ -35,15 +36,7 @@ function parseArgs(argv: string[]): Args | string {
   let threads = 1;
   let json = false;
   let file: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string | undefined => inline ?? argv[++i];
+  const err = walkArgs(argv, (a, value) => {
     switch (a) {
       case '--json': json = true; break;
       case '--methods': {
@@ -106,7 +99,9 @@ function parseArgs(argv: string[]): Args | string {
         if (file !== undefined) return `one FILE expected, got ${file} and ${a}`;
         file = a;
     }
-  }
+    return undefined;
+  });
+  if (err !== undefined) return err;
   const args: Args = { request, threads, json };
   if (file !== undefined) args.file = file;
   return args;
