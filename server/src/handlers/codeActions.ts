@@ -4,7 +4,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../../../core/model';
 import { CMD_COPY_AS, CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
-import { checkOptions, type ServerState } from './diagnostics';
+import { checkOptions, enabledDocument, type ServerState } from './diagnostics';
 import { fixesFor, type CheckOptions } from '../../../core/check';
 import { lspEdits } from '../convert';
 import { fixAllEdits, migrateEdits } from './refactors';
@@ -24,13 +24,9 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 }
 
 export async function onCodeAction(state: ServerState, params: CodeActionParams): Promise<CodeAction[]> {
-  const doc = state.documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  await state.ready;
-  const settings = await state.settings.get(doc.uri);
-  if (!settings.enable) return [];
-  const parsed = state.cache.get(doc);
-  if (!parsed.relevant) return [];
+  const open = await enabledDocument(state, params.textDocument.uri);
+  if (!open?.parsed.relevant) return [];
+  const { doc, parsed, settings } = open;
   const only = params.context.only;
   const uri = doc.uri;
   const actions: CodeAction[] = [];

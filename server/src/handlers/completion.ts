@@ -1,15 +1,12 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionParams } from 'vscode-languageserver';
 import { completeAt } from '../../../core/completion';
 import { rangeOf } from '../convert';
-import type { ServerState } from './diagnostics';
+import { enabledDocument, type ServerState } from './diagnostics';
 
 export async function onCompletion(state: ServerState, params: CompletionParams): Promise<CompletionItem[]> {
-  const doc = state.documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  await state.ready;
-  const settings = await state.settings.get(doc.uri);
-  if (!settings.enable) return [];
-  const parsed = state.cache.get(doc);
+  const open = await enabledDocument(state, params.textDocument.uri);
+  if (!open) return [];
+  const { doc, parsed, settings } = open;
   return completeAt(parsed, doc.offsetAt(params.position), { transformersVersion: settings.transformersVersion }).map((c, i) => {
     const item: CompletionItem = {
       label: c.label,

@@ -21,6 +21,16 @@ export interface ServerState {
   log(message: string): void;
 }
 
+/** An open document RoPE Lens is enabled for, parsed (cached), once every dialect is ready; else undefined. */
+export async function enabledDocument(state: ServerState, uri: string): Promise<{ doc: TextDocument; parsed: ParsedDocument; settings: RopeLensSettings } | undefined> {
+  const doc = state.documents.get(uri);
+  if (!doc) return undefined;
+  await state.ready;
+  const settings = await state.settings.get(doc.uri);
+  if (!settings.enable) return undefined;
+  return { doc, parsed: state.cache.get(doc), settings };
+}
+
 export function checkOptions(settings: RopeLensSettings, uri: string, folders: readonly string[]): CheckOptions {
   return {
     transformersVersion: settings.transformersVersion,
