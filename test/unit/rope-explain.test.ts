@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../cli/commands/explain';
 import type { CliIO } from '../../cli/io';
 import type { ExplainResult } from '../../core/explain';
+import { detectDialect } from '../../core/parse/index';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -66,26 +67,27 @@ for (const version of ['4.45.0', '4.57.0', '5.15.0']) {
   });
 }
 
-test('explain --json on every example config', async (t) => {
+test('explain --json on every example file (config.json, scripts, recipes, launch files)', async () => {
   const dir = join(root, 'examples');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
-  if (files.length === 0) {
-    t.skip('examples/*.json not written yet');
-    return;
-  }
-  for (const f of files) {
-    const path = join(dir, f);
+  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(d, e.name)) : detectDialect(join(d, e.name)) ? [join(d, e.name)] : []);
+  const files = walk(dir);
+  assert.ok(files.filter((f) => f.endsWith('config.json')).length >= 5, `example configs found: ${files.length}`);
+  let blocks = 0;
+  for (const path of files) {
     const io = memoryIO({ [path]: readFileSync(path, 'utf8') });
     const code = await run(['--json', path], io);
-    assert.equal(code, 0, `${f}: ${io.err}`);
+    assert.equal(code, 0, `${path}: ${io.err}`);
     const res = JSON.parse(io.out) as ExplainResult;
-    assert.ok(Array.isArray(res.blocks), f);
+    assert.ok(Array.isArray(res.blocks), path);
     for (const b of res.blocks) {
-      assert.ok(b.invFreq.length > 0 && b.invFreq.every((x) => Number.isFinite(x) && x >= 0), `${f} ${b.path}`);
-      assert.ok(Number.isFinite(b.attentionFactor) && b.attentionFactor > 0, `${f} ${b.path}`);
+      blocks++;
+      assert.ok(b.invFreq.length > 0 && b.invFreq.every((x) => Number.isFinite(x) && x >= 0), `${path} ${b.path}`);
+      assert.ok(Number.isFinite(b.attentionFactor) && b.attentionFactor > 0, `${path} ${b.path}`);
       assert.equal(b.dims.length, b.invFreq.length);
     }
   }
+  assert.ok(blocks >= files.length / 2, `blocks explained: ${blocks}`);
 });
 
 test('explain text output: summary, effective context and one row per frequency', async () => {
