@@ -131,7 +131,10 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
   }
   const ec = contextReach(block, features);
   if (ec.effective !== undefined && ec.original !== undefined && ec.factor !== undefined && type !== 'default') {
-    lines.push(`Effective context: ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).`);
+    const mpe = block.context.maxPositionEmbeddings?.value;
+    // Llama 3.1 declares 131,072 over 8,192 × 8: say so rather than leave two numbers unexplained.
+    const declared = typeof mpe === 'number' && mpe !== ec.effective ? ` The config declares max_position_embeddings = ${fmt(mpe)}.` : '';
+    lines.push(`Effective context: ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}`);
   } else if (type === 'default' && ec.effective !== undefined) {
     lines.push(`Context: ${fmt(ec.effective)} tokens (max_position_embeddings).`);
   }

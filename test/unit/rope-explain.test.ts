@@ -2,7 +2,7 @@
 // config.json file must give transformers' numbers again; every example config must explain cleanly; bad input exits 2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../cli/commands/explain';
 import type { CliIO } from '../../cli/io';
