@@ -14,6 +14,8 @@ export interface RopeLensSettings {
   ignoredRules: Record<string, string[]>;
   trace: TraceSetting;
   previewBackend: PreviewBackend;
+  /** Seconds of single-thread WebAssembly a sidebar preview run may take (its sample sizes follow). */
+  previewBudgetSeconds: number;
 }
 
 export const DEFAULT_TRANSFORMERS_VERSION = '5.15.0';
@@ -25,6 +27,7 @@ export const DEFAULT_SETTINGS: RopeLensSettings = {
   ignoredRules: {},
   trace: 'off',
   previewBackend: 'auto',
+  previewBudgetSeconds: 16,
 };
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -64,6 +67,7 @@ export function parseSettings(raw: unknown): RopeLensSettings {
   const version = typeof r['transformersVersion'] === 'string' ? r['transformersVersion'].trim() : '';
   const trace = isRecord(r['trace']) ? r['trace']['server'] : r['trace.server'];
   const preview = isRecord(r['preview']) ? r['preview']['backend'] : r['preview.backend'];
+  const budget = isRecord(r['preview']) ? r['preview']['budgetSeconds'] : r['preview.budgetSeconds'];
   return {
     enable: typeof r['enable'] === 'boolean' ? r['enable'] : true,
     transformersVersion: VERSION_RE.test(version) ? version : DEFAULT_TRANSFORMERS_VERSION,
@@ -71,6 +75,7 @@ export function parseSettings(raw: unknown): RopeLensSettings {
     ignoredRules,
     trace: oneOf(trace, ['off', 'messages', 'verbose'] as const, 'off'),
     previewBackend: oneOf(preview, ['auto', 'webgpu', 'wasm'] as const, 'auto'),
+    previewBudgetSeconds: typeof budget === 'number' && Number.isFinite(budget) ? Math.min(120, Math.max(2, budget)) : DEFAULT_SETTINGS.previewBudgetSeconds,
   };
 }
 

@@ -19,6 +19,8 @@ interface Boot {
   needlesUri: string;
   backend?: BackendChoice;
   transformersVersion?: string;
+  /** ropelens.preview.budgetSeconds: the run's time budget, which sets its sample sizes. */
+  budget?: number;
   /** Mini-model training length, for labels before the first run (the engine's figure wins afterwards). */
   originalLength?: number;
 }
@@ -29,6 +31,7 @@ const api = vscodeApi();
 const state: UiState = restoreState(api.getState());
 let backendSetting: BackendChoice = boot.backend ?? 'auto';
 let transformersVersion = boot.transformersVersion;
+let budgetSetting: number | undefined = boot.budget;
 const engine = new EngineHost({ modelUri: boot.modelUri, evalUri: boot.evalUri, needlesUri: boot.needlesUri });
 const runtimes = new Map<BackendChoice, Promise<ViewRuntime>>();
 
@@ -225,6 +228,11 @@ function renderResults(): void {
       h('span', { id: 'elapsed', text: `${fmtMs(s.ms)}${s.firstResultMs !== undefined ? ` · first result ${fmtMs(s.firstResultMs)}` : ''}` }),
       h('span', { class: 'muted', text: `${s.runtime} · ${s.factorPolicy === 'static' ? `static ×${s.staticFactor ?? ''}` : 'factor per length'}${s.cancelled ? ' · cancelled' : ''}` }),
     );
+    // Sample sizes: the budget gives long lengths few needle prompts; say how many each accuracy rests on.
+    const perLength = lengths.map((L) => cells.find((c) => c.length === L && c.needles !== undefined)?.needles);
+    if (perLength.some((n) => n !== undefined)) {
+      meta.append(h('p', { class: 'muted', id: 'samples', text: `Needle prompts per cell: ${perLength.map((n) => n ?? '–').join(' / ')} (at ${lengths.map((L) => fmtMultiple(L / l0)).join(', ')})` }));
+    }
     if (s.fallbackReason) meta.append(h('p', { class: 'notice', id: 'fallback', role: 'note', text: s.fallbackReason }));
   }
   resultSec.replaceChildren(head, h('div', { class: 'charts' }, pplHost, accHost), tableHost, meta);
@@ -305,7 +313,8 @@ async function run(req: RunRequest): Promise<void> {
         methods,
         lengths: lengthSpecs,
         factorPolicy,
-        budget: req.budget,
+        // Explicit sample sizes (tests) leave the budget out; otherwise the setting decides them.
+        budget: req.budget ?? (req.needles === undefined && req.evalBytes === undefined ? budgetSetting : undefined),
         needles: req.needles,
         evalBytes: req.evalBytes,
         yours: block && methods.includes('yours') ? yoursSpecOf(block) : undefined,
@@ -366,6 +375,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'settings':
       backendSetting = m.backend;
       transformersVersion = m.transformersVersion ?? transformersVersion;
+      budgetSetting = m.budget ?? budgetSetting;
       if (!live) renderDimsPanel();
       break;
     case 'run':

@@ -59,7 +59,7 @@ export interface RunSummary {
 
 export type ToWebview =
   | { t: 'block'; block: BlockInfo | null }
-  | { t: 'settings'; backend: BackendChoice; transformersVersion?: string }
+  | { t: 'settings'; backend: BackendChoice; transformersVersion?: string; budget?: number }
   | { t: 'run'; request: RunRequest }
   | { t: 'cancel' };
 
@@ -118,7 +118,8 @@ export function checkToWebview(x: unknown): Checked<ToWebview> {
     case 'settings':
       if (!oneOf(BACKENDS, x.backend)) return { ok: false, error: 'settings.backend unknown' };
       if (x.transformersVersion !== undefined && !isStr(x.transformersVersion)) return { ok: false, error: 'settings.transformersVersion must be a string' };
-      return { ok: true, msg: { t: 'settings', backend: x.backend, transformersVersion: x.transformersVersion as string | undefined } };
+      if (x.budget !== undefined && !(typeof x.budget === 'number' && Number.isFinite(x.budget) && x.budget > 0)) return { ok: false, error: 'settings.budget must be a positive number' };
+      return { ok: true, msg: { t: 'settings', backend: x.backend, transformersVersion: x.transformersVersion as string | undefined, budget: x.budget as number | undefined } };
     case 'run': {
       const p = requestProblem(x.request ?? {});
       return p ? { ok: false, error: p } : { ok: true, msg: { t: 'run', request: (x.request ?? {}) as RunRequest } };

@@ -73,6 +73,7 @@ export function renderTable(host: HTMLElement, t: TableSpec): void {
       }
       td.className = 'done';
       td.dataset.factor = String(c.factor);
+      if (c.needles !== undefined) td.title = `factor ×${c.factor}; needle accuracy over ${c.needles} prompt${c.needles === 1 ? '' : 's'}`;
       const b = best.get(L)!;
       if (c.perplexity !== undefined) {
         td.dataset.perplexity = String(c.perplexity);

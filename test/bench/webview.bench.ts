@@ -1,10 +1,11 @@
 // Preview webview in headless Chromium (WASM, one thread): page load to first result, and the full default
-// sweep (6 methods × 5 lengths, default budget). UPDATE_SCREENSHOT=1 also saves media/screenshots/preview.png
+// sweep (6 methods × 5 lengths, the sidebar's default budget, ropelens.preview.budgetSeconds). UPDATE_SCREENSHOT=1 also saves media/screenshots/preview.png
 // from a default sweep with an example block (7 methods).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, ROOT, ensureBuilt, launch, posted, startServer, waitResult } from '../browser/harness';
 import type { BenchRow } from './run';
+import { DEFAULT_SETTINGS } from '../../client/src/config';
 
 export async function run(): Promise<BenchRow[]> {
   if (!CHROMIUM) return [{ name: 'webview (skipped: no chromium)', value: NaN, unit: '' }];
@@ -15,7 +16,8 @@ export async function run(): Promise<BenchRow[]> {
   try {
     const page = await browser.ctx.newPage();
     const t0 = Date.now();
-    await page.goto(srv.url({ backend: 'wasm' }));
+    // Booted as the extension boots it: the default ropelens.preview.budgetSeconds.
+    await page.goto(srv.url({ backend: 'wasm', budget: DEFAULT_SETTINGS.previewBudgetSeconds }));
     await page.waitForSelector('#run');
     const ready = Date.now() - t0;
     // Click Run as soon as the view is up; the page itself notes when the first cell lands in the table

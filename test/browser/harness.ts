@@ -66,6 +66,8 @@ window.acquireVsCodeApi = (() => {
 export interface PageOptions {
   model?: 'ok' | 'missing' | 'corrupt';
   backend?: 'auto' | 'webgpu' | 'wasm';
+  /** Boot the view with this ropelens.preview.budgetSeconds. */
+  budget?: number;
 }
 
 export interface Harness {
@@ -90,7 +92,8 @@ export async function startServer(): Promise<Harness> {
         modelUri: model === 'missing' ? `${origin}/media/model/nope.onnx` : model === 'corrupt' ? `${origin}/corrupt.onnx` : `${origin}/media/model/ropelens-mini.onnx`,
         evalUri: `${origin}/media/model/eval.txt`,
         needlesUri: `${origin}/media/model/needles.json`,
-        boot: { backend: u.searchParams.get('backend') ?? 'auto' },
+        // ?budget=N boots the view as ropelens.preview.budgetSeconds = N would (the product default is 16).
+        boot: { backend: u.searchParams.get('backend') ?? 'auto', ...(u.searchParams.has('budget') ? { budget: Number(u.searchParams.get('budget')) } : {}) },
       });
       // VS Code adds the theme class to <body>; the stub must run before the module script.
       html = html.replace('<body>', '<body class="vscode-dark">').replace('<script type="module"', `<script nonce="${nonce}" src="${origin}/stub.js"></script>\n    <script type="module"`);
@@ -125,7 +128,7 @@ export async function startServer(): Promise<Harness> {
   origin = `http://127.0.0.1:${addr.port}`;
   return {
     origin,
-    url: (o = {}) => `${origin}/?model=${o.model ?? 'ok'}&backend=${o.backend ?? 'wasm'}`,
+    url: (o = {}) => `${origin}/?model=${o.model ?? 'ok'}&backend=${o.backend ?? 'wasm'}${o.budget !== undefined ? `&budget=${o.budget}` : ''}`,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

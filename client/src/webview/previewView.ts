@@ -68,10 +68,10 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
     });
   }
 
-  private settingsBoot(): { backend: PreviewBackend; transformersVersion: string } {
+  private settingsBoot(): { backend: PreviewBackend; transformersVersion: string; budget: number } {
     const cfg = vscode.workspace.getConfiguration('ropelens');
-    const s = parseSettings({ 'preview.backend': cfg.get('preview.backend'), transformersVersion: cfg.get('transformersVersion') });
-    return { backend: s.previewBackend, transformersVersion: s.transformersVersion };
+    const s = parseSettings({ 'preview.backend': cfg.get('preview.backend'), 'preview.budgetSeconds': cfg.get('preview.budgetSeconds'), transformersVersion: cfg.get('transformersVersion') });
+    return { backend: s.previewBackend, transformersVersion: s.transformersVersion, budget: s.previewBudgetSeconds };
   }
 
   private receive(raw: unknown): void {
@@ -87,7 +87,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
         const s = this.settingsBoot();
         const pending = this.queue;
         this.queue = [];
-        void this.view?.webview.postMessage({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion } satisfies ToWebview);
+        void this.view?.webview.postMessage({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion, budget: s.budget } satisfies ToWebview);
         void this.view?.webview.postMessage({ t: 'block', block: this.block } satisfies ToWebview);
         for (const q of pending) void this.view?.webview.postMessage(q);
         for (const r of this.readyWaiters.splice(0)) r();
@@ -127,7 +127,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
 
   pushSettings(): void {
     const s = this.settingsBoot();
-    this.post({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion });
+    this.post({ t: 'settings', backend: s.backend, transformersVersion: s.transformersVersion, budget: s.budget });
   }
 
   /** Reveals the view and resolves once its webview has said "ready". */
@@ -235,7 +235,7 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
       if (e.document === vscode.window.activeTextEditor?.document) follow();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('ropelens.preview.backend') || e.affectsConfiguration('ropelens.transformersVersion')) provider.pushSettings();
+      if (e.affectsConfiguration('ropelens.preview') || e.affectsConfiguration('ropelens.transformersVersion')) provider.pushSettings();
     }),
     vscode.commands.registerCommand('ropelens.previewBlock', async (arg?: unknown) => {
       const block = await provider.blockOfTarget(targetOf(arg));
