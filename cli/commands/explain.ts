@@ -6,7 +6,7 @@ import { explainDocument, renderExplainText, type ExplainOptions } from '../../c
 import { detectDialect, parseDocument } from '../../core/parse/index';
 import { parseVersion } from '../../core/versions';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
-import { walkArgs } from '../args';
+import { parseOrExit, walkArgs } from '../args';
 
 const USAGE = 'usage: ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE';
 
@@ -16,7 +16,7 @@ interface Args {
   opts: ExplainOptions;
 }
 
-function parseArgs(argv: string[]): Args | string {
+function parseArgs(argv: readonly string[]): Args | string {
   let json = false;
   let file: string | undefined;
   const opts: ExplainOptions = {};
@@ -41,15 +41,8 @@ function parseArgs(argv: string[]): Args | string {
 }
 
 export const run: CliCommand = async (argv, io) => {
-  if (argv.includes('-h') || argv.includes('--help')) {
-    io.stdout(USAGE + '\n');
-    return EXIT_OK;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr(`ropelens explain: ${args} (${USAGE})\n`);
-    return EXIT_USAGE;
-  }
+  const args = parseOrExit('explain', USAGE, argv, io, parseArgs);
+  if (typeof args === 'number') return args;
   const path = isAbsolute(args.file) ? args.file : resolve(io.cwd, args.file);
   const uri = pathToFileURL(path).href;
   if (!detectDialect(uri)) {

@@ -8,7 +8,7 @@ import { isPreviewError, type FactorPolicy, type PreviewMethod, type PreviewProb
 import { yoursFromBlock } from '../../core/preview/yours';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
-import { walkArgs } from '../args';
+import { parseOrExit, walkArgs } from '../args';
 
 const USAGE =
   'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
@@ -31,7 +31,7 @@ function positiveInt(v: string | undefined, flag: string): number | string {
   return Number(v);
 }
 
-function parseArgs(argv: string[]): Args | string {
+function parseArgs(argv: readonly string[]): Args | string {
   const request: PreviewRequest = {};
   let threads = 1;
   let json = false;
@@ -170,15 +170,8 @@ export function renderPreviewTable(r: PreviewResult): string {
 }
 
 export const run: CliCommand = async (argv, io) => {
-  if (argv.includes('-h') || argv.includes('--help')) {
-    io.stdout(USAGE + '\n');
-    return EXIT_OK;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    io.stderr(`ropelens preview: ${args} (${USAGE})\n`);
-    return EXIT_USAGE;
-  }
+  const args = parseOrExit('preview', USAGE, argv, io, parseArgs);
+  if (typeof args === 'number') return args;
   const bad = addYours(args, io);
   if (bad) {
     io.stderr(`ropelens preview: ${bad}\n`);
