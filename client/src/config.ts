@@ -16,6 +16,8 @@ export interface RopeLensSettings {
   previewBackend: PreviewBackend;
   /** Seconds of single-thread WebAssembly a sidebar preview run may take (its sample sizes follow). */
   previewBudgetSeconds: number;
+  /** "Preview this block" / "Extend context…" lenses above each rope block. */
+  codeLens: boolean;
 }
 
 export const DEFAULT_TRANSFORMERS_VERSION = '5.15.0';
@@ -28,6 +30,7 @@ export const DEFAULT_SETTINGS: RopeLensSettings = {
   trace: 'off',
   previewBackend: 'auto',
   previewBudgetSeconds: 16,
+  codeLens: true,
 };
 
 const RULE_SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -75,6 +78,7 @@ export function parseSettings(raw: unknown): RopeLensSettings {
     ignoredRules,
     trace: oneOf(trace, ['off', 'messages', 'verbose'] as const, 'off'),
     previewBackend: oneOf(preview, ['auto', 'webgpu', 'wasm'] as const, 'auto'),
+    codeLens: (isRecord(r['codeLens']) ? r['codeLens']['enable'] : r['codeLens.enable']) !== false,
     previewBudgetSeconds: typeof budget === 'number' && Number.isFinite(budget) ? Math.min(120, Math.max(2, budget)) : DEFAULT_SETTINGS.previewBudgetSeconds,
   };
 }

@@ -28,6 +28,8 @@ export interface ConvertResult {
 /** Server → client while a measurement runs (AdviseArgs.progressId). */
 export const NOTIFY_ADVISE_PROGRESS = 'ropelens/adviseProgress';
 export const CMD_EXTEND_CONTEXT = 'ropelens.extendContext';
+/** Client-side: opens the preview sidebar with a block loaded ({uri, path}). */
+export const CMD_PREVIEW_BLOCK = 'ropelens.previewBlock';
 
 /** Client-side commands that code actions point at. */
 export const CMD_EXTEND_YARN = 'ropelens.extendContextYarn';

@@ -14,6 +14,7 @@ import { onCompletion } from './handlers/completion';
 import { DiagnosticsScheduler, type ServerState } from './handlers/diagnostics';
 import { onExecuteCommand, SERVER_COMMANDS } from './handlers/commands';
 import { onHover } from './handlers/hover';
+import { onCodeLens } from './handlers/codeLens';
 import { guard } from './guard';
 import { SettingsStore } from './settings';
 import { loadDialects } from './dialects';
@@ -47,9 +48,10 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
       completionProvider: { triggerCharacters: ['"', "'", ':', ' '], resolveProvider: false },
       codeActionProvider: {
-        codeActionKinds: ['quickfix', 'refactor.rewrite.ropelens', FIX_ALL_KIND],
+        codeActionKinds: ['quickfix', 'refactor.rewrite.ropelens', 'refactor.ropelens', FIX_ALL_KIND],
         resolveProvider: false,
       },
       executeCommandProvider: { commands: SERVER_COMMANDS },
@@ -87,6 +89,7 @@ documents.onDidClose((e) => {
 connection.onHover(guard(log, 'hover', (p) => onHover(state, p), null));
 connection.onCompletion(guard(log, 'completion', (p) => onCompletion(state, p), []));
 connection.onCodeAction(guard(log, 'codeAction', (p) => onCodeAction(state, p), []));
+connection.onCodeLens(guard(log, 'codeLens', (p) => onCodeLens(state, p), []));
 connection.onExecuteCommand((p, token) => guard(log, 'executeCommand', (q: typeof p) => onExecuteCommand(state, q, token), null)(p));
 
 // Any bytes a client sends must not take the server down: log and keep serving.

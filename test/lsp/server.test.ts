@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { CodeActionRequest, CompletionRequest, ExecuteCommandRequest, HoverRequest, type CodeAction, type CompletionItem, type Diagnostic, type Hover, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, CompletionRequest, ExecuteCommandRequest, HoverRequest, type CodeAction, type CodeLens, type CompletionItem, type Diagnostic, type Hover, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { applyTextEdits, codes, SERVER, TestClient } from './client';
 import { parseDocument } from '../../core/parse/index';
 
@@ -313,4 +313,19 @@ test('Copy rope block as…: a code action on the block and a server command tha
   const v5 = JSON.parse(`{${byTarget['transformers-v5']!.replace(/,\s*$/, '')}}`) as { rope_parameters: Record<string, unknown> };
   assert.equal(v5.rope_parameters['factor'], 4);
   assert.equal(v5.rope_parameters['rope_theta'], 1000000);
+});
+
+test('code lenses: Preview this block and Extend context… above each block; a setting turns them off', async () => {
+  await reset();
+  const lenses = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: URI } })) as CodeLens[];
+  assert.deepEqual(lenses.map((l) => l.command?.command), ['ropelens.previewBlock', 'ropelens.extendContext']);
+  assert.deepEqual(lenses[0]!.command?.arguments, [{ uri: URI, path: '/rope_scaling' }]);
+  assert.equal(lenses[0]!.range.start.line, text().split('\n').findIndex((l) => l.includes('"rope_scaling"')));
+  await c.setSettings({ codeLens: { enable: false } });
+  try {
+    const none = (await c.conn.sendRequest(CodeLensRequest.type, { textDocument: { uri: URI } })) as CodeLens[];
+    assert.equal(none.length, 0);
+  } finally {
+    await c.setSettings({});
+  }
 });
