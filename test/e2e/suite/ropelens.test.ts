@@ -141,6 +141,19 @@ describe('RoPE Lens in VS Code', () => {
     await waitFor('the advised config to re-diagnose without errors', () => !ropeDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error), 10_000);
   });
 
+  it('code lenses above the rope block offer "Preview this block" and "Extend context…"', async () => {
+    const editor = await open('llama-3.1-8b/config.json');
+    const lenses = await waitFor('code lenses on the rope block', async () => {
+      const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      return ls?.some((l) => l.command?.command === 'ropelens.previewBlock') ? ls : undefined;
+    }, 15_000, 250);
+    const titles = lenses.map((l) => l.command?.title ?? '');
+    assert.ok(titles.some((t) => /Preview this block/.test(t)), titles.join(', '));
+    assert.ok(titles.includes('Extend context…'), titles.join(', '));
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('"rope_scaling"'));
+    assert.ok(lenses.every((l) => l.range.start.line === line), 'the lenses sit on the rope_scaling line');
+  });
+
   it('"Copy rope block as…" converts the block for llama.cpp', async () => {
     // YaRN-Llama-2-7B-128K (NousResearch): legacy `type`, factor 32 over 4,096 tokens.
     const editor = await open('legacy-type-yarn-llama-2-7b-128k/config.json');
