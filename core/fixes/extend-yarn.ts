@@ -3,6 +3,7 @@
 import type { TextEdit } from '../edits';
 import type { ParsedDocument, RopeBlock } from '../model';
 import { jsonData } from '../parse/json';
+import { insertionContextOf } from '../parse/python';
 import { editSequence, type Step } from './sequence';
 import { jsonWriter, RawJson } from './json-writer';
 import { inserterFor, writerFor } from './writers';
@@ -67,9 +68,13 @@ export function extensionSite(doc: ParsedDocument, block: RopeBlock | undefined,
   const inContainer = doc.blocks.filter((b) => b.containerPath === container);
   const target = block ?? inContainer.find((b) => b.layerType === 'full_attention') ?? inContainer.find((b) => b.layerType === undefined);
   const cfg = data?.configs.find((c) => c.path === container);
-  const mpe = num(target?.context.maxPositionEmbeddings?.value) ?? num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value);
+  // No block and no config object: the place a block would be inserted (a script's known-model call) tells.
+  const ins = target || cfg ? undefined : insertionContextOf(doc);
+  const mpe = num(target?.context.maxPositionEmbeddings?.value) ?? num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value)
+    ?? num(ins?.maxPositionEmbeddings?.value);
   const t = target ? (target.params['rope_type'] ?? target.params['type']) : undefined;
-  const topOmp = num(target?.context.originalMaxPositionEmbeddings?.value) ?? num(cfg?.members.get('original_max_position_embeddings')?.children?.[1]?.value);
+  const topOmp = num(target?.context.originalMaxPositionEmbeddings?.value) ?? num(cfg?.members.get('original_max_position_embeddings')?.children?.[1]?.value)
+    ?? num(ins?.originalMaxPositionEmbeddings?.value);
   const blockOmp = target && typeof t === 'string' && OMP_TYPES.has(t) ? num(target.params['original_max_position_embeddings']) : undefined;
   const original = blockOmp ?? topOmp ?? mpe;
   if (original === undefined || original <= 0) return 'No max_position_embeddings found: cannot tell the current context length.';

@@ -3,8 +3,8 @@
 import type { TextEdit } from '../edits';
 import { FLOAT_KEYS } from '../keys';
 import type { ParsedDocument, RopeBlock, SourceField } from '../model';
-import { pythonBlockInfo } from '../parse/python';
-import type { DialectWriter } from '../rules/types';
+import { pythonBlockInfo, pythonData } from '../parse/python';
+import type { BlockInserter, DialectWriter } from '../rules/types';
 import { floatLiteral, RawJson } from './json-writer';
 
 export function pyLiteral(value: unknown, key?: string): string {
@@ -43,7 +43,7 @@ export function removeMember(text: string, fields: SourceField[], f: SourceField
   return [{ offset: f.span.offset, length: end - f.span.offset, newText: '' }];
 }
 
-class PythonWriter implements DialectWriter {
+class PythonWriter implements DialectWriter, BlockInserter {
   formatValue(value: unknown): string {
     return pyLiteral(value);
   }
@@ -102,7 +102,10 @@ class PythonWriter implements DialectWriter {
         return [{ offset: eq + 1, length: kw.offset + kw.length - eq - 1, newText: pyLiteral(value, key) }];
       }
       const end = info.call.keywordSpan.offset + info.call.keywordSpan.length;
-      return [{ offset: end, length: 0, newText: `, ${key}=${pyLiteral(value, key)}` }];
+      // One argument a line stays so: the new keyword goes on its own line, indented like the block's.
+      const multiline = doc.text.slice(info.call.argsSpan.offset, info.call.keywordSpan.offset).includes('\n');
+      const sep = multiline ? `,\n${lineIndent(doc.text, info.call.keywordSpan.offset)}` : ', ';
+      return [{ offset: end, length: 0, newText: `${sep}${key}=${pyLiteral(value, key)}` }];
     }
     if (info.assignment?.objectText) {
       const a = info.assignment;
@@ -110,6 +113,28 @@ class PythonWriter implements DialectWriter {
       return [{ offset: end, length: 0, newText: `\n${a.indent}${a.objectText}.${key} = ${pyLiteral(value, key)}` }];
     }
     return [];
+  }
+
+  /** Adds `key={...}` to the first call that loads a known model (the script has no block yet); the container
+   * path is unused: a script has one config per call. */
+  insertBlock(doc: ParsedDocument, _containerPath: string, key: string, params: Record<string, unknown>): TextEdit[] {
+    const site = pythonData(doc)?.insertionSites[0];
+    if (!site) return [];
+    const member = `${key}=${pyLiteral(Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)))}`;
+    const last = site.args[site.args.length - 1];
+    if (!last) return [{ offset: site.argsSpan.offset + 1, length: 0, newText: member }];
+    let end = last.offset + last.length;
+    const comma = /^[ \t]*,/.exec(doc.text.slice(end));
+    const closeAt = site.argsSpan.offset + site.argsSpan.length - 1;
+    const multiline = doc.text.slice(site.argsSpan.offset, last.offset).includes('\n') || doc.text.slice(end, closeAt).includes('\n');
+    if (multiline) {
+      const indent = lineIndent(doc.text, last.offset);
+      // A trailing comma stays trailing: `a,\n)` → `a,\n    rope_scaling={...},\n)`.
+      if (comma) return [{ offset: end + comma[0].length, length: 0, newText: `\n${indent}${member},` }];
+      return [{ offset: end, length: 0, newText: `,\n${indent}${member}` }];
+    }
+    if (comma) end += comma[0].length;
+    return [{ offset: end, length: 0, newText: comma ? ` ${member}` : `, ${member}` }];
   }
 
   replaceBlock(doc: ParsedDocument, block: RopeBlock, params: Record<string, unknown>, key?: string): TextEdit[] {

@@ -5,7 +5,7 @@
 // Initialisation is async (initPython) and takes the wasm injected — core reads no files; parsing is then sync.
 import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
-import { knownModel, knownModelContext } from '../known-models';
+import { knownModel, knownModelContext, originalContextOf } from '../known-models';
 import {
   CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths,
 } from './dialect-util';
@@ -73,9 +73,26 @@ export interface LegacySubscript {
   key: string;
 }
 
+/** A call that loads a known model (`AutoConfig.from_pretrained("org/model")`, `LLM(model=...)`): where a
+ * `rope_scaling=` keyword can go when the script has no block yet. */
+export interface PythonInsertionSite {
+  /** The call's argument_list, parentheses included. */
+  argsSpan: Span;
+  /** Its arguments (comments left out), in source order. */
+  args: Span[];
+  /** Indentation of the line the call starts on. */
+  indent: string;
+  modelId: string;
+  /** The known model's facts (original context included), overridden by the call's own literal keywords. */
+  context: ModelContext;
+}
+
 export interface PythonData {
   blockInfo: PythonBlockInfo[];
   legacySubscripts: LegacySubscript[];
+  insertionSites: PythonInsertionSite[];
+  /** The first insertion site's context: what a block written there would extend (see insertionContextOf). */
+  insertionContext?: ModelContext;
   error?: string;
 }
 
@@ -83,6 +100,8 @@ const SERVING_KEYS = new Set(['max_model_len', 'max_seq_length', 'model_max_leng
 const MODEL_ARG_KEYS = new Set(['model', 'pretrained_model_name_or_path', 'model_name_or_path', 'model_id', 'base_model']);
 
 const MAX_DEPTH = 64;
+/** Loaders whose call takes no rope_scaling (tokenizers, processors): never an insertion site. */
+const NOT_MODEL_LOADER = /tokeni[sz]er|processor|feature_?extractor|generationconfig/i;
 
 const spanOf = (n: TsNode): Span => ({ offset: n.startIndex, length: n.endIndex - n.startIndex });
 
@@ -270,14 +289,15 @@ function lineIndent(text: string, offset: number): string {
 }
 
 export function parsePython(uri: string, text: string): ParsedDocument {
-  const data: PythonData = { blockInfo: [], legacySubscripts: [] };
+  const data: PythonData = { blockInfo: [], legacySubscripts: [], insertionSites: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'python', relevant: false, blocks: [], dialectData: data };
   if (!parser) {
     data.error = 'Python parser not initialised: call initPython() first';
     return doc;
   }
-  // Cheap gate: files that never mention rope need no tree.
-  if (!/rope_(scaling|parameters)/.test(text)) return doc;
+  // Cheap gate: files that never mention rope, nor load a model (where a block could be added), need no tree.
+  const mentionsRope = /rope_(scaling|parameters)/.test(text);
+  if (!mentionsRope && !/from_pretrained\(|\bLLM\(/.test(text)) return doc;
   const tree = parser.parse(text);
   if (!tree) return doc;
   try {
@@ -298,6 +318,11 @@ export function parsePython(uri: string, text: string): ParsedDocument {
         }
       }
     }
+    // Without a rope key in the text nothing found is a block (the gate above kept the old behaviour for these).
+    if (!mentionsRope) {
+      pending.length = 0;
+      data.legacySubscripts.length = 0;
+    }
     for (const p of pending) {
       const fields = dictFields(p.value);
       if (!fields) continue;
@@ -315,7 +340,9 @@ export function parsePython(uri: string, text: string): ParsedDocument {
       data.blockInfo.push({ spanOffset: block.span.offset, style: p.value.type === 'dictionary' ? 'dict' : 'call', ...p.info });
     }
     uniquePaths(doc.blocks);
-    doc.relevant = doc.blocks.length > 0 || data.legacySubscripts.length > 0;
+    data.insertionSites.sort((a, b) => a.argsSpan.offset - b.argsSpan.offset);
+    if (data.insertionSites[0]) data.insertionContext = data.insertionSites[0].context;
+    doc.relevant = doc.blocks.length > 0 || data.legacySubscripts.length > 0 || data.insertionSites.length > 0;
   } finally {
     tree.delete();
   }
@@ -334,7 +361,11 @@ function visit(
   switch (n.type) {
     case 'string': {
       const s = n.text.length < 200 ? stringValue(n) : undefined;
-      if (s && knownModel(s)) modelIds.push({ offset: n.startIndex, id: s });
+      if (s && knownModel(s)) {
+        modelIds.push({ offset: n.startIndex, id: s });
+        const site = insertionSite(n, s, text);
+        if (site) data.insertionSites.push(site);
+      }
       return;
     }
     case 'assignment': {
@@ -402,6 +433,37 @@ function visit(
   }
 }
 
+/** A known model id `s` (string node `n`) that is the first positional argument, or a model keyword, of a
+ * model-loading call: that call is where a block can be inserted. */
+function insertionSite(n: TsNode, s: string, text: string): PythonInsertionSite | undefined {
+  let args = n.parent;
+  if (args?.type === 'keyword_argument') {
+    if (!MODEL_ARG_KEYS.has(args.childForFieldName('name')?.text ?? '')) return undefined;
+    args = args.parent;
+  } else if (args?.type === 'argument_list') {
+    const first = args.namedChildren.find((c) => c && c.type !== 'comment');
+    if (first?.id !== n.id) return undefined;
+  } else return undefined;
+  const call = args?.parent;
+  if (!args || args.type !== 'argument_list' || !call || call.type !== 'call') return undefined;
+  const fn = call.childForFieldName('function');
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+  if (!fn || (name !== 'from_pretrained' && name !== 'LLM') || NOT_MODEL_LOADER.test(fn.text)) return undefined;
+  const known = knownModel(s)!;
+  const context: ModelContext = knownModelContext(known, s);
+  // The pre-extension context: a shipped block's original length (Llama 3.1: 8192), else max_position_embeddings.
+  const omp = originalContextOf(known);
+  if (omp !== undefined) context.originalMaxPositionEmbeddings = { value: omp, source: 'known-model' };
+  const own = contextFromKeywords(args).ctx;
+  return {
+    argsSpan: spanOf(args),
+    args: args.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment').map(spanOf),
+    indent: lineIndent(text, call.startIndex),
+    modelId: s,
+    context: mergeContext(own, context),
+  };
+}
+
 /** `hf_overrides={"rope_scaling": {...}, "max_position_embeddings": N}` (vLLM). */
 function overrides(dict: TsNode, pending: Pending[], info: Omit<PythonBlockInfo, 'spanOffset' | 'style'>): void {
   const fields = dictFields(dict);
@@ -428,6 +490,13 @@ function overrides(dict: TsNode, pending: Pending[], info: Omit<PythonBlockInfo,
 export function pythonData(doc: ParsedDocument): PythonData | undefined {
   const d = doc.dialectData as PythonData | undefined;
   return d && Array.isArray(d.blockInfo) && Array.isArray(d.legacySubscripts) ? d : undefined;
+}
+
+/** Context of the place a block would be inserted in a document that has none (any dialect may set
+ * `insertionContext` in its dialectData; the Python parser does, for a known model's loading call). */
+export function insertionContextOf(doc: ParsedDocument): ModelContext | undefined {
+  const d = doc.dialectData as { insertionContext?: ModelContext } | undefined;
+  return d && typeof d === 'object' && d.insertionContext && typeof d.insertionContext === 'object' ? d.insertionContext : undefined;
 }
 
 export function pythonBlockInfo(doc: ParsedDocument, block: RopeBlock): PythonBlockInfo | undefined {
