@@ -8,6 +8,7 @@ import { migrate } from '../../../core/fixes/migrate';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
 import { jsonData } from '../../../core/parse/json';
 import { lspEdits } from '../convert';
+import { insertionContextOf } from '../../../core/parse/python';
 
 export function extendYarnEdits(
   doc: TextDocument,
@@ -38,5 +39,6 @@ export function currentContextOf(parsed: ParsedDocument, block: RopeBlock | unde
   const fromBlock = num((block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value);
   if (fromBlock !== undefined) return fromBlock;
   const cfg = jsonData(parsed)?.configs.find((c) => c.members.has('max_position_embeddings'));
-  return num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value);
+  // A script with no block yet: the known model its loading call names.
+  return num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value) ?? num(insertionContextOf(parsed)?.maxPositionEmbeddings?.value);
 }
