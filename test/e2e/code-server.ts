@@ -99,6 +99,18 @@ const live = new Set<() => void>();
 export function killAll(): void {
   for (const stop of [...live]) stop();
 }
+
+/** Runs a launcher's main and exits with its code; on a crash, stops every code-server first. */
+export function exitWith(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      killAll();
+      process.exit(1);
+    },
+  );
+}
 let handlersInstalled = false;
 function installExitHandlers(): void {
   if (handlersInstalled) return;

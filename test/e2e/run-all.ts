@@ -1,7 +1,7 @@
 // `npm run test:e2e`: one code-server start for both the extension-host suite and the Playwright walk-through.
 // Prints the time of each step; exits non-zero when either fails.
 import { launchBrowser } from './browser';
-import { killAll, startCodeServer } from './code-server';
+import { exitWith, startCodeServer } from './code-server';
 import { runSuiteInCodeServer } from './suite-in-code-server';
 import { runWalkthrough, SHOTS, WALKTHROUGH_SETTINGS } from './walkthrough';
 
@@ -37,11 +37,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`e2e: ${err instanceof Error ? err.message : String(err)}`);
-    killAll();
-    process.exit(1);
-  },
-);
+exitWith('e2e', main);

@@ -1,7 +1,7 @@
 // Offline launcher: the extension-host suite inside code-server 4.100.3 (VS Code 1.100.3), driven by headless Chromium.
 //   node test/e2e/build.mjs && node test/e2e/out/run-code-server.js      (npm run test:e2e:suite)
 import { launchBrowser } from './browser';
-import { killAll, startCodeServer } from './code-server';
+import { exitWith, startCodeServer } from './code-server';
 import { runSuiteInCodeServer } from './suite-in-code-server';
 
 async function main(): Promise<number> {
@@ -20,11 +20,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`e2e: ${err instanceof Error ? err.message : String(err)}`);
-    killAll();
-    process.exit(1);
-  },
-);
+exitWith('e2e', main);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, relayConsole, type Browser } from './browser';
-import { killAll, REPO_ROOT, startCodeServer, type CodeServer } from './code-server';
+import { exitWith, REPO_ROOT, startCodeServer, type CodeServer } from './code-server';
 
 // Keep in step with test/e2e/suite/ropelens.test.ts and examples/.
 const BROKEN = 'broken-attn-factor/config.json';
@@ -123,7 +123,7 @@ export async function runWalkthrough(cs: CodeServer, browser: Browser): Promise<
 
 // Standalone only (run-all.js bundles this module too, where require.main would also be true).
 if (/walkthrough\.[jt]s$/.test(process.argv[1] ?? '')) {
-  (async () => {
+  exitWith('walk-through failed', async () => {
     const cs = await startCodeServer({ settings: WALKTHROUGH_SETTINGS });
     const browser = await launchBrowser();
     try {
@@ -134,12 +134,5 @@ if (/walkthrough\.[jt]s$/.test(process.argv[1] ?? '')) {
       await browser.close();
       cs.stop();
     }
-  })().then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error(`walk-through failed: ${err instanceof Error ? err.message : String(err)}`);
-      killAll();
-      process.exit(1);
-    },
-  );
+  });
 }

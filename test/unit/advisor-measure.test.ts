@@ -2,11 +2,11 @@
 // stretch, the engine's own form of "dynamic", the reason sentence, cancellation and the CLI's --measure.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
-import type { CliIO } from '../../cli/io';
+import { fileIO } from './cli-io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
 import { describeMeasurement, MEASURE_MAX_LENGTH, measureAdvice, nothingToMeasure, withMeasurement } from '../../core/advisor/measure';
 import { recommend } from '../../core/advisor/recommend';
@@ -68,16 +68,15 @@ test('ropelens suggest --measure prints the measured sentence; bad options exit 
   const dir = mkdtempSync(join(tmpdir(), 'ropelens-advise-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, '{\n  "model_type": "llama",\n  "max_position_embeddings": 8192,\n  "rope_theta": 500000.0\n}\n');
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: (t) => (out += t), stderr: (t) => (err += t), readFile: (p) => readFileSync(p, 'utf8'), writeFile: (p, t) => writeFileSync(p, t), cwd: dir };
-  assert.equal(await main(['suggest', '--target', '16k', '--finetune', '--measure', '--budget', '1', file], io), 0, err);
+  const io = fileIO(dir);
+  assert.equal(await main(['suggest', '--target', '16k', '--finetune', '--measure', '--budget', '1', file], io), 0, io.err);
+  const out = io.out;
   assert.match(out, /^Recommended: YaRN \(runner-up: linear Position Interpolation\)/);
   assert.match(out, /Measured zero-shot on the bundled mini-model at 2× its trained length \(256 tokens\): YaRN perplexity [\d.]+.*; linear Position Interpolation perplexity [\d.]+/);
   assert.match(out, /^\+\s+"rope_type": "yarn",$/m);
   for (const argv of [['suggest', '--target', '16k', '--engine', 'ollama', file], ['suggest', '--target', '16k', '--steps', '0', file], ['suggest', '--target', '16k', '--method', 'yarn', '--finetune', file]]) {
-    err = '';
+    io.err = '';
     assert.equal(await main(argv, io), 2, argv.join(' '));
-    assert.equal(err.trim().split('\n').length, 1, err);
+    assert.equal(io.err.trim().split('\n').length, 1, io.err);
   }
 });

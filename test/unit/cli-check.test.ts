@@ -6,24 +6,8 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/main';
-import type { CliIO } from '../../cli/io';
+import { fileIO as fakeIO } from './cli-io';
 
-function fakeIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readFile: (p: string) => readFileSync(p, 'utf8'),
-    writeFile: (p: string, t: string) => writeFileSync(p, t),
-    cwd,
-  };
-  return io;
-}
 
 // A yarn block without `factor`: transformers raises KeyError (missing required key) in every release.
 const BROKEN = `{

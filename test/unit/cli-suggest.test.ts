@@ -6,26 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { unifiedDiff } from '../../cli/commands/suggest';
-import type { CliIO } from '../../cli/io';
+import { fileIO as fakeIO } from './cli-io';
 import { parseDocument } from '../../core/parse/index';
 import { checkDocument } from '../../core/check';
 
-function fakeIO(cwd: string): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readFile: (p: string) => readFileSync(p, 'utf8'),
-    writeFile: (p: string, t: string) => writeFileSync(p, t),
-    cwd,
-  };
-  return io;
-}
 
 const QWEN = `{
   "architectures": ["Qwen2ForCausalLM"],

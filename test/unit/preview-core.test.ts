@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run as previewCli } from '../../cli/commands/preview';
-import type { CliIO } from '../../cli/io';
+import { memoryIO } from './cli-io';
 import { buildNeedlePrompt, parseNeedles, scoreNeedle } from '../../core/preview/probes/needle';
 import { chunkStarts } from '../../core/preview/probes/perplexity';
 import { parseLength, resolveRequest } from '../../core/preview/request';
@@ -163,21 +163,7 @@ describe('preview yours', () => {
 });
 
 describe('ropelens preview usage errors', () => {
-  function io(files: Record<string, string> = {}): CliIO & { out: string; err: string } {
-    const o = {
-      out: '',
-      err: '',
-      cwd: '/tmp',
-      stdout: (t: string) => void (o.out += t),
-      stderr: (t: string) => void (o.err += t),
-      readFile: (p: string) => {
-        if (p in files) return files[p]!;
-        throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-      },
-      writeFile: () => undefined,
-    };
-    return o;
-  }
+  const io = (files: Record<string, string> = {}) => memoryIO(files, '/tmp', true);
   const cases: [string[], RegExp][] = [
     [['--lengths', '0'], /length "0"|positive whole number/],
     [['--lengths', '1.5'], /not a positive integer/],

@@ -5,40 +5,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../cli/commands/explain';
-import type { CliIO } from '../../cli/io';
+import { memoryIO } from './cli-io';
+import { GOLDEN_VERSIONS, loadGolden } from './golden-fixtures';
 import type { ExplainResult } from '../../core/explain';
 import { detectDialect } from '../../core/parse/index';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function memoryIO(files: Record<string, string>): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: '/work',
-    stdout(t: string) { io.out += t; },
-    stderr(t: string) { io.err += t; },
-    readFile(p: string) {
-      if (!(p in files)) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
-      return files[p]!;
-    },
-    writeFile() { throw new Error('explain must not write'); },
-  };
-  return io;
-}
-
-interface GoldenCase {
-  id: string;
-  rope_type: string;
-  config: Record<string, unknown>;
-  seq_len: number | null;
-  rope_dim: number;
-  inv_freq: number[];
-  attention_factor: number;
-}
-
-for (const version of ['4.45.0', '4.57.0', '5.15.0']) {
-  const cases = JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'golden', `inv_freq_v${version}.json`), 'utf8')) as GoldenCase[];
+for (const version of GOLDEN_VERSIONS) {
+  const cases = loadGolden(version);
   test(`explain --json reproduces every golden v${version} config written as a file`, async () => {
     for (const c of cases) {
       const io = memoryIO({ '/work/cfg/config.json': JSON.stringify(c.config, null, 2) });

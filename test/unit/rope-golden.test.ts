@@ -2,28 +2,11 @@
 // test/fixtures/golden/README.md) must give the same inv_freq (1e-6 relative) and attention factor (1e-6).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { computeRope } from '../../core/rope/index';
 import { factsFromConfig } from '../../core/rope/dim';
+import { GOLDEN_VERSIONS, loadGolden } from './golden-fixtures';
 
-interface GoldenCase {
-  id: string;
-  transformers: string;
-  rope_type: string;
-  config: Record<string, unknown>;
-  seq_len: number | null;
-  rope_dim: number;
-  inv_freq: number[];
-  attention_factor: number;
-}
-
-const dir = join(import.meta.dirname, '..', 'fixtures', 'golden');
-const VERSIONS = ['4.45.0', '4.57.0', '5.15.0'];
-
-export function loadGolden(version: string): GoldenCase[] {
-  return JSON.parse(readFileSync(join(dir, `inv_freq_v${version}.json`), 'utf8')) as GoldenCase[];
-}
+const VERSIONS = GOLDEN_VERSIONS;
 
 function relErr(a: number, b: number): number {
   if (a === b) return 0;

@@ -15,9 +15,7 @@ test('large documents defer fixes; fixesFor computes the same fixes for one find
   const text = manyBlocks(EAGER_FIX_MAX_BLOCKS + 10);
   const doc = parseDocument('file:///m/config.json', text);
   assert.equal(doc.blocks.length, EAGER_FIX_MAX_BLOCKS + 10);
-  const t0 = performance.now();
   const lazy = checkDocument(doc, {});
-  const lazyMs = performance.now() - t0;
   assert.ok(lazy.length > 0);
   assert.ok(lazy.every((f) => f.fixesDeferred === true && f.fixes === undefined));
   // The last block's finding: fixes on request equal what an eager check computes.
@@ -30,7 +28,6 @@ test('large documents defer fixes; fixesFor computes the same fixes for one find
   const fixed = applyEdits(text, (onDemand.find((f) => f.isPreferred) ?? onDemand[0]!).edits);
   const again = checkDocument(parseDocument('file:///m/config.json', fixed), {});
   assert.ok(!again.some((f) => f.ruleId === 'unknown-key' && f.blockPath === target.blockPath));
-  assert.ok(lazyMs < 5000, `deferred check took ${lazyMs} ms`);
 });
 
 test('small documents keep eager fixes; fixes:false turns them off', () => {

@@ -37,6 +37,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
   private readyWaiters: Array<() => void> = [];
   private parseCache?: { uri: string; version: number; blocks: RopeBlock[] };
   lastResult: RunSummary | undefined;
+  /** Called each time VS Code resolves the view (it is opened, or re-created after being disposed). */
+  onResolve: () => void = () => undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: (s: string) => void) {}
 
@@ -66,6 +68,16 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
       this.ready = false;
       this.failWaiters('The preview view was closed; the run was cancelled.');
     });
+    this.onResolve();
+  }
+
+  /** The view exists: only then is the block under the cursor worth parsing for. */
+  get resolved(): boolean {
+    return this.view !== undefined;
+  }
+
+  get hasBlock(): boolean {
+    return this.block !== null;
   }
 
   private settingsBoot(): { backend: PreviewBackend; transformersVersion: string; budget: number } {
@@ -210,8 +222,14 @@ function targetOf(arg: unknown): BlockTarget {
  */
 export function registerPreviewView(context: vscode.ExtensionContext, log: (s: string) => void = () => undefined): vscode.Disposable {
   const provider = new PreviewViewProvider(context.extensionUri, log);
+  // The extension host parses only while the view exists (activation stays light): the dialects, Python's
+  // grammar included, load when the view is first opened or a block is previewed.
+  let dialects: Promise<unknown> | undefined;
+  const ensureDialects = (): Promise<unknown> =>
+    (dialects ??= loadDialects(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, (e) => log(`preview: Python parsing unavailable (${String(e)})`)).then(() => provider.clearCache()));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const follow = () => {
+    if (!provider.resolved) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
@@ -238,6 +256,7 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
       if (e.affectsConfiguration('ropelens.preview') || e.affectsConfiguration('ropelens.transformersVersion')) provider.pushSettings();
     }),
     vscode.commands.registerCommand('ropelens.previewBlock', async (arg?: unknown) => {
+      await ensureDialects();
       const block = await provider.blockOfTarget(targetOf(arg));
       if (!block) {
         void vscode.window.showInformationMessage('RoPE Lens: no rope_scaling / rope_parameters block here to preview.');
@@ -248,11 +267,13 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
     vscode.commands.registerCommand('ropelens.preview.lastResult', () => provider.lastResult),
     { dispose: () => timer && clearTimeout(timer) },
   ];
-  follow();
-  void loadDialects(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, (e) => log(`preview: Python parsing unavailable (${String(e)})`)).then(() => {
-    provider.clearCache();
-    follow();
-  });
+  // A block chosen with "Preview this block" before the view opened stays; otherwise show the cursor's block.
+  provider.onResolve = () => {
+    if (!provider.hasBlock) follow();
+    void ensureDialects().then(() => {
+      if (!provider.hasBlock) follow();
+    });
+  };
   const all = vscode.Disposable.from(...subs);
   context.subscriptions.push(all);
   return all;
