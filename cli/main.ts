@@ -2,7 +2,7 @@
 // findings, 2 usage or I/O error (one-line message on stderr).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { version } from '../package.json';
-import { loadDialects } from '../server/src/dialects';
+import { loadDialects } from '../host/dialects';
 import { COMMANDS } from './commands/index';
 import { EXIT_USAGE, type CliIO } from './io';
 

@@ -1,4 +1,9 @@
-// Names shared by the language server and the extension client (the client bundles this file too).
+// The custom part of the LSP conversation between the extension client and the language server: command names,
+// notification names and their payloads. Both bundles include this file; it holds types and constants only.
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Measurement } from '../core/advisor/measure';
+import type { Advice } from '../core/advisor/recommend';
+import type { Engine } from '../core/model';
 
 /** Server-side command: computes (and optionally applies) the YaRN edit for a target length. */
 export const CMD_SERVER_EXTEND_YARN = 'ropelens.server.extendContextYarn';
@@ -8,6 +13,47 @@ export const CMD_SERVER_BLOCK_INFO = 'ropelens.server.blockInfo';
 /** Server-side command behind "Extend context…": without `target` the facts the flow asks about; with it the advice,
  * the edit (applied when `apply`) and, when `measure`, the mini-model's numbers. See server/src/handlers/advise.ts. */
 export const CMD_SERVER_ADVISE = 'ropelens.server.advise';
+
+export interface AdviseArgs {
+  uri: string;
+  blockPath?: string;
+  /** Absent: only the facts (original context, engine) the client's questions need. */
+  target?: number;
+  finetune?: boolean;
+  steps?: number;
+  engine?: Engine;
+  measure?: boolean;
+  /** Preview budget in seconds. */
+  budget?: number;
+  apply?: boolean;
+  /** Echoed in progress notifications. */
+  progressId?: string;
+}
+
+export interface AdviseInfo {
+  relevant: boolean;
+  blockPath?: string;
+  original?: number;
+  originalSource?: string;
+  engine: Engine;
+  /** Why the original context is unknown. */
+  error?: string;
+}
+
+export interface AdviseResponse {
+  error?: string;
+  info?: AdviseInfo;
+  advice?: Advice;
+  engine?: Engine;
+  original?: number;
+  summary?: string;
+  preview?: string;
+  edit?: WorkspaceEdit;
+  measurement?: Measurement;
+  /** Why nothing was measured (declined, inside the trained length, cancelled, failed). */
+  measureNote?: string;
+  applied?: boolean;
+}
 /** Server-side command behind "Copy rope block as…": the block written for every engine (core/convert.ts). */
 export const CMD_SERVER_CONVERT = 'ropelens.server.convert';
 /** Client-side command: pick a target, copy the conversion to the clipboard. */
@@ -79,9 +125,4 @@ export interface DiagnosticData {
 export interface LspRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
-}
-
-export const DOCS_BASE = 'https://github.com/ropelens/ropelens/blob/main/docs/rules.md';
-export function ruleDocUrl(ruleId: string): string {
-  return `${DOCS_BASE}#${ruleId}`;
 }

@@ -1,5 +1,6 @@
-// Pure parsing of the `ropelens.*` settings and of user-typed lengths. No `vscode` import: the client,
-// the language server and the CLI share it, and unit tests call it directly.
+// The `ropelens.*` settings: their types, defaults and the parsing of the raw section, plus user-typed lengths.
+// No `vscode` import: the client reads the section with getConfiguration, the server with workspace/configuration,
+// the CLI from its own options; unit tests call it directly.
 
 export type RuleSetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 export type PreviewBackend = 'auto' | 'webgpu' | 'wasm';

@@ -1,8 +1,8 @@
-// Wires the Python, YAML and command-line dialects (core/dialects.ts) into the server and the CLI, loading the
-// Python grammar from dist/wasm/. Shared by both Node entry points so the wasm lookup lives in one place.
+// Loads the Python grammar for Node hosts (the server, the CLI, the extension host's preview view) from dist/wasm/
+// beside the bundle, so the wasm lookup lives in one place.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { initDialects } from '../../core/dialects';
+import { initDialects } from '../core/dialects';
 
 /** dist/wasm/ beside the bundle; from sources (tests under tsx) the built copy, else node_modules. */
 function locate(baseDir: string, file: string): string {

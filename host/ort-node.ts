@@ -1,5 +1,6 @@
-// Node side of the preview: onnxruntime-web's node build (the same WebAssembly backend the webview runs) and the
-// bundled model files. The engine itself (core/preview) never touches node:* or onnxruntime.
+// Node side of the preview, for the CLI and the server's advisor: onnxruntime-web's node build (the same WebAssembly
+// backend the webview runs) and the bundled model files. The engine itself (core/preview) never touches node:* or
+// onnxruntime.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PreviewAssets } from '../core/preview/engine';
@@ -9,7 +10,7 @@ import { PreviewError } from '../core/preview/types';
 
 export const MODEL_FILE = 'ropelens-mini.onnx';
 
-/** media/model next to the bundle (dist/cli.js → ../media/model) or in the source tree (cli/ → ../media/model). */
+/** media/model next to the bundle (dist/cli.js → ../media/model) or in the source tree (host/ → ../media/model). */
 export function findModelDir(explicit?: string): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   const candidates = [

@@ -5,6 +5,7 @@ import { checkDocument } from '../../core/check';
 import { LineIndex, type Position } from '../../core/edits';
 import { parseDocument } from '../../core/parse/index';
 import { allRules } from '../../core/rules/index';
+import { REPO_URL, ruleDocUrl } from '../../common/links';
 import type { Severity } from '../../core/rules/types';
 import { parseVersion } from '../../core/versions';
 import { collectFiles } from '../files';
@@ -83,7 +84,6 @@ export function formatText(results: readonly CheckResult[], fileCount: number): 
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-const DOCS = 'https://github.com/ropelens/ropelens/blob/main/docs/rules.md';
 
 /** SARIF 2.1.0: one run, the rules' metadata from their docs, 1-based UTF-16 columns. */
 export function toSarif(results: readonly CheckResult[], cwd: string): object {
@@ -93,7 +93,7 @@ export function toSarif(results: readonly CheckResult[], cwd: string): object {
     shortDescription: { text: r.docs.summary },
     fullDescription: { text: `${r.docs.summary} ${r.docs.why}`.trim() },
     help: { text: r.docs.fix },
-    helpUri: `${DOCS}#${r.id}`,
+    helpUri: ruleDocUrl(r.id),
     defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
   }));
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
@@ -102,7 +102,7 @@ export function toSarif(results: readonly CheckResult[], cwd: string): object {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'ropelens', version: toolVersion, informationUri: 'https://github.com/ropelens/ropelens', rules } },
+        tool: { driver: { name: 'ropelens', version: toolVersion, informationUri: REPO_URL, rules } },
         columnKind: 'utf16CodeUnits',
         results: results.map((r) => ({
           ruleId: r.code,

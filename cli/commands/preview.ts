@@ -7,7 +7,7 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError, type FactorPolicy, type PreviewMethod, type PreviewProbe, type PreviewRequest, type PreviewResult } from '../../core/preview/types';
 import { yoursFromBlock } from '../../core/preview/yours';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { parseOrExit, walkArgs } from '../args';
 
 const USAGE =

@@ -1,7 +1,7 @@
 // `ropelens suggest --target N [--finetune] [--steps N] [--engine E] [--original N] [--measure] [--method yarn] [--write] FILE`:
 // the "Extend context…" advisor (core/advisor) by default: recommendation, reason, notes, warnings and the change as a
 // diff (or written with --write). `--method yarn` forces the plain YaRN extension (the earlier behaviour).
-import { parseContextLength } from '../../client/src/config';
+import { parseContextLength } from '../../common/settings';
 import { adviseFor, isEngine } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
 import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
@@ -15,7 +15,7 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 
 export { unifiedDiff };
 

@@ -9,8 +9,8 @@ import {
   CMD_SHOW_RULE_DOC,
   type BlockInfo,
   type ExtendYarnArgs,
-} from '../../server/src/protocol';
-import { parseContextLength, withIgnoredRule } from './config';
+} from '../../common/protocol';
+import { parseContextLength, withIgnoredRule } from '../../common/settings';
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
   const reg = (id: string, fn: (...args: any[]) => unknown): void => {

@@ -2,7 +2,7 @@
 // it goes to the clipboard. Scripted callers (tests) pass the target and get the text back.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CMD_COPY_AS, CMD_SERVER_CONVERT, type ConvertArgs, type ConvertResult } from '../../server/src/protocol';
+import { CMD_COPY_AS, CMD_SERVER_CONVERT, type ConvertArgs, type ConvertResult } from '../../common/protocol';
 
 type Conversion = NonNullable<ConvertResult['conversions']>[number];
 

@@ -1,12 +1,11 @@
 // The language client: how the server starts, which documents it sees, and the status it reports back.
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { NOTIFY_STATUS, type StatusParams } from '../../server/src/protocol';
-import { parseSettings } from './config';
+import { NOTIFY_STATUS, type StatusParams } from '../../common/protocol';
+import { parseSettings } from '../../common/settings';
+import { LANGUAGE_IDS } from '../../core/languages';
 
-export const LANGUAGES = ['json', 'jsonc', 'python', 'yaml', 'shellscript', 'dockerfile', 'makefile'] as const;
-
-export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
+export const DOCUMENT_SELECTOR = LANGUAGE_IDS.flatMap((language) => [
   { scheme: 'file', language },
   { scheme: 'untitled', language },
   { scheme: 'vscode-vfs', language },

@@ -2,6 +2,7 @@
 // never edits this file. Parsing is pure; caching per document version is the caller's job.
 import type { Dialect, ParsedDocument } from '../model';
 import { parseJson } from './json';
+import { LANGUAGE_DIALECTS, type LanguageId } from '../languages';
 
 export type Parser = (uri: string, text: string) => ParsedDocument;
 
@@ -15,13 +16,10 @@ export function parserFor(dialect: Dialect): Parser | undefined {
   return parsers.get(dialect);
 }
 
-const LANGUAGE_DIALECTS: Record<string, Dialect> = {
-  json: 'json', jsonc: 'json', python: 'python', yaml: 'yaml', shellscript: 'shell', dockerfile: 'shell', makefile: 'shell',
-};
 
 /** Dialect of a document from its VS Code language id, else its file name; undefined when RoPE Lens has none. */
 export function detectDialect(uri: string, languageId?: string): Dialect | undefined {
-  if (languageId && LANGUAGE_DIALECTS[languageId]) return LANGUAGE_DIALECTS[languageId];
+  if (languageId && Object.hasOwn(LANGUAGE_DIALECTS, languageId)) return LANGUAGE_DIALECTS[languageId as LanguageId];
   const name = (uri.split(/[\\/]/).pop() ?? '').split(/[?#]/)[0]!.toLowerCase();
   if (/\.jsonc?$/.test(name)) return 'json';
   if (/\.py$/.test(name)) return 'python';

@@ -4,7 +4,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextEdit as CoreEdit } from '../../core/edits';
 import type { Span } from '../../core/model';
 import type { Finding, Severity } from '../../core/rules/types';
-import { ruleDocUrl, type DiagnosticData } from './protocol';
+import { ruleDocUrl } from '../../common/links';
+import type { DiagnosticData } from '../../common/protocol';
 
 export function rangeOf(doc: TextDocument, span: Span): Range {
   return { start: doc.positionAt(span.offset), end: doc.positionAt(span.offset + span.length) };

@@ -17,7 +17,7 @@ import { onHover } from './handlers/hover';
 import { onCodeLens } from './handlers/codeLens';
 import { guard } from './guard';
 import { SettingsStore } from './settings';
-import { loadDialects } from './dialects';
+import { loadDialects } from '../../host/dialects';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

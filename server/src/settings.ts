@@ -1,7 +1,7 @@
 // Settings per resource, pulled with workspace/configuration (the client owns them) and cached until
 // workspace/didChangeConfiguration says they changed.
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_SETTINGS, parseSettings, type RopeLensSettings } from '../../client/src/config';
+import { DEFAULT_SETTINGS, parseSettings, type RopeLensSettings } from '../../common/settings';
 
 export class SettingsStore {
   private readonly cache = new Map<string, Promise<RopeLensSettings>>();

@@ -4,7 +4,7 @@
 // must belong to one runtime. Run alone: `node --import tsx test/bench/preview.bench.ts`.
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { PreviewEngine } from '../../core/preview/engine';
 import { ortRuntime, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
 import { cosSin, MINI_MODEL, tablesFor } from '../../core/preview/tables';

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, ROOT, ensureBuilt, launch, posted, startServer, waitResult } from '../browser/harness';
 import type { BenchRow } from './run';
-import { DEFAULT_SETTINGS } from '../../client/src/config';
+import { DEFAULT_SETTINGS } from '../../common/settings';
 
 export async function run(): Promise<BenchRow[]> {
   if (!CHROMIUM) return [{ name: 'webview (skipped: no chromium)', value: NaN, unit: '' }];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { fileIO } from './cli-io';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { describeMeasurement, MEASURE_MAX_LENGTH, measureAdvice, nothingToMeasure, withMeasurement } from '../../core/advisor/measure';
 import { recommend } from '../../core/advisor/recommend';
 import { PreviewEngine } from '../../core/preview/engine';

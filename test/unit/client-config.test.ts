@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, globToRegExp, ignoredRulesFor, parseContextLength, parseSettings, withIgnoredRule } from '../../client/src/config';
+import { DEFAULT_SETTINGS, globToRegExp, ignoredRulesFor, parseContextLength, parseSettings, withIgnoredRule } from '../../common/settings';
 
 test('parseSettings: defaults for missing or mistyped input', () => {
   assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);

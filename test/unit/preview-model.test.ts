@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run as previewCli } from '../../cli/commands/preview';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../cli/ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
 import type { ModelSession, PreviewRuntime } from '../../core/preview/runtime';
 import { isPreviewError, type PreviewCell, type PreviewError } from '../../core/preview/types';

@@ -4,9 +4,8 @@
 // every prompt so tests and the e2e suite can drive it.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import type { AdviseArgs, AdviseResponse } from '../../../server/src/handlers/advise';
-import { CMD_EXTEND_CONTEXT, CMD_SERVER_ADVISE, NOTIFY_ADVISE_PROGRESS } from '../../../server/src/protocol';
-import { parseContextLength } from '../config';
+import { CMD_EXTEND_CONTEXT, CMD_SERVER_ADVISE, NOTIFY_ADVISE_PROGRESS, type AdviseArgs, type AdviseResponse } from '../../../common/protocol';
+import { parseContextLength } from '../../../common/settings';
 
 type Engine = NonNullable<AdviseArgs['engine']>;
 

@@ -5,10 +5,10 @@ import type { RopeBlock } from '../../../core/model';
 import { blockAt, blockInfoOf } from './blocks';
 import { parseDocument } from '../../../core/parse/index';
 import { checkFromWebview, checkToWebview, type BlockInfo, type RunRequest, type RunSummary, type ToWebview } from '../../../media/src/protocol';
-import { parseSettings, type PreviewBackend } from '../config';
+import { parseSettings, type PreviewBackend } from '../../../common/settings';
 // The server's dialect loader (YAML, command lines; Python once its grammar is loaded from dist/wasm/): the view
 // parses the active document itself, so it needs the same parsers registered in this process.
-import { loadDialects } from '../../../server/src/dialects';
+import { loadDialects } from '../../../host/dialects';
 import { buildHtml, makeNonce } from './html';
 
 export const PREVIEW_VIEW_ID = 'ropelens.preview';

@@ -1,59 +1,17 @@
 // "Extend context…" on the server: the advice for a block or config (core/advisor), the edit that writes it, and —
 // when asked — the preview engine's numbers for the top two methods, measured here (onnxruntime-web's Node build, as
 // the CLI runs it) with progress notifications and LSP cancellation. The session stays warm between runs.
-import type { CancellationToken, WorkspaceEdit } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../../cli/ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../../host/ort-node';
 import { adviseFor, engineOf, isEngine, originalContext } from '../../../core/advisor/apply';
 import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../../core/advisor/measure';
-import type { Advice } from '../../../core/advisor/recommend';
-import type { Engine, ParsedDocument, RopeBlock } from '../../../core/model';
+import type { ParsedDocument, RopeBlock } from '../../../core/model';
 import { PreviewEngine } from '../../../core/preview/engine';
 import { isPreviewError } from '../../../core/preview/types';
 import { lspEdits } from '../convert';
-import { NOTIFY_ADVISE_PROGRESS } from '../protocol';
+import { NOTIFY_ADVISE_PROGRESS, type AdviseArgs, type AdviseInfo, type AdviseResponse } from '../../../common/protocol';
 import type { ServerState } from './diagnostics';
-
-export interface AdviseArgs {
-  uri: string;
-  blockPath?: string;
-  /** Absent: only the facts (original context, engine) the client's questions need. */
-  target?: number;
-  finetune?: boolean;
-  steps?: number;
-  engine?: Engine;
-  measure?: boolean;
-  /** Preview budget in seconds. */
-  budget?: number;
-  apply?: boolean;
-  /** Echoed in progress notifications. */
-  progressId?: string;
-}
-
-export interface AdviseInfo {
-  relevant: boolean;
-  blockPath?: string;
-  original?: number;
-  originalSource?: string;
-  engine: Engine;
-  /** Why the original context is unknown. */
-  error?: string;
-}
-
-export interface AdviseResponse {
-  error?: string;
-  info?: AdviseInfo;
-  advice?: Advice;
-  engine?: Engine;
-  original?: number;
-  summary?: string;
-  preview?: string;
-  edit?: WorkspaceEdit;
-  measurement?: Measurement;
-  /** Why nothing was measured (declined, inside the trained length, cancelled, failed). */
-  measureNote?: string;
-  applied?: boolean;
-}
 
 let preview: Promise<PreviewEngine> | undefined;
 

@@ -3,7 +3,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../../../core/model';
-import { CMD_COPY_AS, CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../protocol';
+import { CMD_COPY_AS, CMD_EXTEND_CONTEXT, CMD_EXTEND_YARN, CMD_IGNORE_RULE_IN_FILE, CMD_SHOW_RULE_DOC, type DiagnosticData } from '../../../common/protocol';
 import { checkOptions, enabledDocument, type ServerState } from './diagnostics';
 import { fixesFor, type CheckOptions } from '../../../core/check';
 import { lspEdits } from '../convert';

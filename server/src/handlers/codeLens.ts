@@ -1,7 +1,7 @@
 // Code lenses above each rope block: "Preview this block" (the sidebar, with this block loaded) and
 // "Extend context…" (the guided flow). Off with `ropelens.codeLens.enable`.
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
-import { CMD_EXTEND_CONTEXT, CMD_PREVIEW_BLOCK } from '../protocol';
+import { CMD_EXTEND_CONTEXT, CMD_PREVIEW_BLOCK } from '../../../common/protocol';
 import { rangeOf } from '../convert';
 import { enabledDocument, type ServerState } from './diagnostics';
 

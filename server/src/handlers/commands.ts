@@ -2,7 +2,7 @@
 // target length; tests pass it as an argument) and the block facts the client's input box needs.
 import type { CancellationToken, ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
 import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
-import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ConvertResult, type ExtendYarnArgs } from '../protocol';
+import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ConvertResult, type ExtendYarnArgs } from '../../../common/protocol';
 import { convertAll, TARGET_LABELS } from '../../../core/convert';
 import { onAdvise } from './advise';
 import type { ServerState } from './diagnostics';

@@ -4,10 +4,10 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkDocument, type CheckOptions } from '../../../core/check';
 import type { ParsedDocument } from '../../../core/model';
 import type { Finding } from '../../../core/rules/types';
-import { ignoredRulesFor, type RopeLensSettings } from '../../../client/src/config';
+import { ignoredRulesFor, type RopeLensSettings } from '../../../common/settings';
 import { pathsForUri, toDiagnostic } from '../convert';
 import type { DocumentCache } from '../documentCache';
-import { NOTIFY_STATUS, type StatusParams } from '../protocol';
+import { NOTIFY_STATUS, type StatusParams } from '../../../common/protocol';
 import type { SettingsStore } from '../settings';
 
 export interface ServerState {
