@@ -1,7 +1,7 @@
 // Suppression comments for dialects with comments (Python, YAML, shell):
 //   # ropelens-disable-next-line <rule-id>[, ...]    (no ids: every rule)
 //   # ropelens-disable-file <rule-id>[, ...]
-// Pure; a dialect tells whether a `#` really starts a comment (not inside a string) through `isComment`.
+// Pure; each dialect with comments has a test for whether a `#` really starts a comment (not inside a string).
 import type { Dialect } from './model';
 
 export interface Suppressions {
@@ -13,16 +13,21 @@ export interface Suppressions {
 
 export type CommentTest = (text: string, offset: number) => boolean;
 
-const COMMENT_DIALECTS = new Set<Dialect>(['python', 'yaml', 'shell']);
-const tests = new Map<Dialect, CommentTest>();
-
-/** A dialect parser registers how to tell a real comment from a `#` in a string. */
-export function registerCommentTest(dialect: Dialect, test: CommentTest): void {
-  tests.set(dialect, test);
+/** `#` starts a comment when it begins a word (not inside quotes or `a#b`) — close enough for all three dialects. */
+function hashComment(text: string, offset: number): boolean {
+  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(ls, offset);
+  if (offset > ls && !/\s/.test(text[offset - 1]!)) return false;
+  const singles = (before.match(/'/g) ?? []).length;
+  const doubles = (before.match(/"/g) ?? []).length;
+  return singles % 2 === 0 && doubles % 2 === 0;
 }
 
+/** How each dialect with comments tells a real comment from a `#` in a string. */
+const COMMENT_TESTS: Partial<Record<Dialect, CommentTest>> = { python: hashComment, yaml: hashComment, shell: hashComment };
+
 export function hasComments(dialect: Dialect): boolean {
-  return COMMENT_DIALECTS.has(dialect);
+  return COMMENT_TESTS[dialect] !== undefined;
 }
 
 function idsOf(list: string): Set<string> {
@@ -54,7 +59,7 @@ export function parseSuppressions(text: string, isComment?: (offset: number) => 
 
 export function suppressionsFor(dialect: Dialect, text: string): Suppressions | undefined {
   if (!hasComments(dialect) || !text.includes('ropelens-disable')) return undefined;
-  const t = tests.get(dialect);
+  const t = COMMENT_TESTS[dialect];
   return parseSuppressions(text, t ? (o) => t(text, o) : undefined);
 }
 

@@ -1,14 +1,15 @@
-// Writer registry: one DialectWriter per dialect (dialect engineers register theirs), shared by every fix.
+// One DialectWriter per dialect, shared by every fix.
 import type { TextEdit } from '../edits';
 import type { Dialect } from '../model';
 import type { BlockInserter, DialectWriter } from '../rules/types';
 import { jsonWriter } from './json-writer';
+import { pythonWriter } from './python-writer';
+import { yamlWriter } from './yaml-writer';
+import { shellWriter } from './shell-writer';
 
-const writers = new Map<Dialect, DialectWriter & Partial<BlockInserter>>([['json', jsonWriter]]);
-
-export function registerWriter(dialect: Dialect, writer: DialectWriter & Partial<BlockInserter>): void {
-  writers.set(dialect, writer);
-}
+const WRITERS: Record<Dialect, DialectWriter & Partial<BlockInserter>> = {
+  json: jsonWriter, python: pythonWriter, yaml: yamlWriter, shell: shellWriter,
+};
 
 const none = (): TextEdit[] => [];
 
@@ -19,10 +20,10 @@ export const nullWriter: DialectWriter = {
 };
 
 export function writerFor(dialect: Dialect): DialectWriter & Partial<BlockInserter> {
-  return writers.get(dialect) ?? nullWriter;
+  return WRITERS[dialect] ?? nullWriter;
 }
 
 export function inserterFor(dialect: Dialect): BlockInserter | undefined {
-  const w = writers.get(dialect);
+  const w = WRITERS[dialect];
   return w && typeof w.insertBlock === 'function' ? (w as BlockInserter) : undefined;
 }

@@ -1,19 +1,20 @@
-// Dialect detection and parse dispatch. Dialect parsers register themselves (registerParser) so adding one
-// never edits this file. Parsing is pure; caching per document version is the caller's job.
+// Dialect detection and parse dispatch: one parser per dialect. Parsing is pure; caching per document version is
+// the caller's job. Python parses once its grammar is loaded (core/dialects.ts); before, .py files are not relevant.
 import type { Dialect, ParsedDocument } from '../model';
 import { parseJson } from './json';
+import { parsePython } from './python';
+import { parseShell } from './shell';
+import { parseYaml } from './yaml';
 import { LANGUAGE_DIALECTS, type LanguageId } from '../languages';
 
 export type Parser = (uri: string, text: string) => ParsedDocument;
 
-const parsers = new Map<Dialect, Parser>([['json', parseJson]]);
-
-export function registerParser(dialect: Dialect, parser: Parser): void {
-  parsers.set(dialect, parser);
-}
+const PARSERS: Record<Dialect, Parser> = {
+  json: parseJson, python: parsePython, yaml: parseYaml, shell: (uri, text) => parseShell(uri, text),
+};
 
 export function parserFor(dialect: Dialect): Parser | undefined {
-  return parsers.get(dialect);
+  return PARSERS[dialect];
 }
 
 
@@ -35,7 +36,7 @@ function irrelevant(uri: string, text: string, dialect: Dialect): ParsedDocument
 /** Parses a document in its dialect; a document with no dialect or parser comes back not relevant. Never throws. */
 export function parseDocument(uri: string, text: string, languageId?: string): ParsedDocument {
   const dialect = detectDialect(uri, languageId) ?? 'json';
-  const parser = parsers.get(dialect);
+  const parser = PARSERS[dialect];
   if (!parser || (!detectDialect(uri, languageId))) return irrelevant(uri, text, dialect);
   try {
     return parser(uri, text);

@@ -1,4 +1,5 @@
-// Rule registry. Core rules are listed here; dialect rules add themselves with registerRule.
+// Every rule that runs, in one list: the checker, docs/rules.md, the README's rule table, SARIF's rule list and the
+// diagnostics' documentation links all read it. A rule lives in the file named by its id.
 import type { Rule } from './types';
 import { rule as unknownRopeType } from './unknown-rope-type';
 import { rule as ropeTypeUnsupportedInVersion } from './rope-type-unsupported-in-version';
@@ -25,27 +26,25 @@ import { rule as legacyTwoKeyValidation } from './legacy-two-key-validation';
 import { rule as staticYarnAdvice } from './static-yarn-advice';
 import { rule as proportionalPartialRotary } from './proportional-partial-rotary-factor';
 import { rule as ropeBlockNotObject } from './rope-block-not-object';
+import { rule as maxModelLenAboveDerived } from './max-model-len-above-derived';
+import { rule as ropeFreqScaleConflict } from './rope-freq-scale-conflict';
+import { rule as llamaCppCtxNotRaised } from './llama-cpp-ctx-not-raised';
+import { rule as yarnAttnFactorMscale } from './yarn-attn-factor-mscale';
+import { rule as engineUnsupportedRopeType } from './engine-unsupported-rope-type';
+import { rule as legacyRopeTypeSubscript } from './legacy-rope-type-subscript';
 
-const registry: Rule[] = [
+const RULES: readonly Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
   missingRequiredKey, missingOriginal, legacySuType, legacyTypeKey, typeConflict, unknownKey, keyUnsupportedInVersion,
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
   proportionalPartialRotary, ropeBlockNotObject,
+  // Rules that read serving commands and scripts (shell, YAML, Python).
+  maxModelLenAboveDerived, ropeFreqScaleConflict, llamaCppCtxNotRaised, yarnAttnFactorMscale, engineUnsupportedRopeType,
+  legacyRopeTypeSubscript,
 ];
 
-/** Every registered rule (core first, then dialect rules in registration order). */
+/** Every rule, in the order they run. */
 export function allRules(): readonly Rule[] {
-  return registry;
-}
-
-/** Adds a rule (dialect rules); a rule with the same id replaces the earlier one. */
-export function registerRule(rule: Rule): void {
-  const i = registry.findIndex((r) => r.id === rule.id);
-  if (i >= 0) registry[i] = rule;
-  else registry.push(rule);
-}
-
-export function ruleById(id: string): Rule | undefined {
-  return registry.find((r) => r.id === id);
+  return RULES;
 }

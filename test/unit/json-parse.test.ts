@@ -1,7 +1,7 @@
 // config.json parsing: every block form, model context with spans, integer-vs-float literals, relevance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDocument, detectDialect, registerParser } from '../../core/parse/index';
+import { parseDocument, detectDialect } from '../../core/parse/index';
 import { checkDocument } from '../../core/check';
 
 const span = (text: string, s: { offset: number; length: number }) => text.slice(s.offset, s.offset + s.length);
@@ -66,7 +66,7 @@ test('relevance: non-model JSON and syntax errors report nothing', () => {
   assert.equal(parseDocument('file:///m/config.json', '['.repeat(100000)).relevant, false);
 });
 
-test('dialect detection and parser registry', () => {
+test('dialect detection and parse dispatch', () => {
   assert.equal(detectDialect('file:///a/config.json'), 'json');
   assert.equal(detectDialect('untitled:1', 'jsonc'), 'json');
   assert.equal(detectDialect('file:///a/train.py'), 'python');
@@ -74,6 +74,6 @@ test('dialect detection and parser registry', () => {
   assert.equal(detectDialect('file:///a/serve.sh'), 'shell');
   assert.equal(detectDialect('file:///a/readme.md'), undefined);
   assert.equal(parseDocument('file:///a/readme.md', '# hi').relevant, false);
-  registerParser('shell', (uri, text) => ({ uri, text, dialect: 'shell', relevant: text.includes('rope'), blocks: [] }));
-  assert.equal(parseDocument('file:///a/run.sh', 'vllm serve --rope-scaling x').relevant, true);
+  assert.equal(parseDocument('file:///a/run.sh', `vllm serve m --rope-scaling '{"rope_type":"yarn","factor":4}'`).relevant, true);
+  assert.equal(parseDocument('file:///a/run.sh', 'echo hello').relevant, false);
 });
