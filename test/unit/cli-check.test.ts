@@ -105,7 +105,9 @@ test('sarif: 2.1.0 with rule metadata; regions are the json ranges + 1', async (
   }
   const json = JSON.parse(j.out);
   assert.equal(run.results.length, json.length);
-  run.results.forEach((res: any, i: number) => {
+  type SarifRegion = { startLine: number; startColumn: number };
+  type SarifResult = { ruleId: string; ruleIndex: number; level: string; locations: Array<{ physicalLocation: { region: SarifRegion; artifactLocation: { uri: string } } }> };
+  run.results.forEach((res: SarifResult, i: number) => {
     assert.ok(ruleIds.includes(res.ruleId));
     assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
     const reg = res.locations[0].physicalLocation.region;

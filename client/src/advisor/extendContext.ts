@@ -38,7 +38,6 @@ async function advise(client: LanguageClient, args: AdviseArgs, token?: vscode.C
 
 async function askTarget(original: number | undefined): Promise<number | undefined> {
   const presets = original ? [2, 4, 8].map((k) => ({ label: `${k}× — ${(original * k).toLocaleString('en-US')} tokens`, value: original * k })) : [];
-  let text: string | undefined;
   if (presets.length) {
     const pick = await vscode.window.showQuickPick([...presets, { label: 'Other length…', value: 0 }], {
       title: `${TITLE} (1/4): target length`, placeHolder: `The model was trained for ${original!.toLocaleString('en-US')} tokens`,
@@ -46,7 +45,7 @@ async function askTarget(original: number | undefined): Promise<number | undefin
     if (!pick) return undefined;
     if (pick.value) return pick.value;
   }
-  text = await vscode.window.showInputBox({
+  const text = await vscode.window.showInputBox({
     title: `${TITLE} (1/4): target length`,
     prompt: original ? `Target context in tokens (trained: ${original}); 128k and 2x work too` : 'Target context in tokens (e.g. 131072 or 128k)',
     validateInput: (t) => {
