@@ -1,8 +1,8 @@
 // parse -> rules -> settings filter -> findings. Pure: the server, the CLI and tests call the same function.
 import type { ParsedDocument } from './model';
-import type { DialectWriter, Finding, Fix, Rule, RuleContext, Severity } from './rules/types';
+import type { Finding, Fix, Rule, RuleContext, Severity } from './rules/types';
 import { allRules } from './rules/index';
-import { writerFor } from './fixes/writers';
+import { nullWriter, writerFor } from './fixes/writers';
 import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
 import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
@@ -28,20 +28,13 @@ export interface CheckOptions {
 export const EAGER_FIX_MAX_CHARS = 512 * 1024;
 export const EAGER_FIX_MAX_BLOCKS = 64;
 
-const NO_EDITS = (): [] => [];
-/** The writer rules get when fixes are deferred: every edit comes back empty, so no fix work is done. */
-const deferredWriter: DialectWriter = {
-  setField: NO_EDITS, removeField: NO_EDITS, renameField: NO_EDITS, setContext: NO_EDITS, replaceBlock: NO_EDITS,
-  formatValue: (v) => JSON.stringify(v),
-};
-
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
 /** The context rules run with for a document and a version string (unknown versions fall back to the latest). */
 export function ruleContext(doc: ParsedDocument, transformersVersion?: string, fixes = true): RuleContext {
   const text = !transformersVersion || transformersVersion === 'latest' ? LATEST_VERSION : transformersVersion;
   const version = parseVersion(text) ?? parseVersion(LATEST_VERSION)!;
-  return { doc, version, features: featuresFor(version), writer: fixes ? writerFor(doc.dialect) : deferredWriter, fixes };
+  return { doc, version, features: featuresFor(version), writer: fixes ? writerFor(doc.dialect) : nullWriter, fixes };
 }
 
 function eagerFixes(doc: ParsedDocument, option: CheckOptions['fixes']): boolean {

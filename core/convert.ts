@@ -2,6 +2,7 @@
 // (conversion table in ../shared/research/other-frameworks.md: --rope-scale = factor = 1/--rope-freq-scale,
 // --yarn-orig-ctx = original_max_position_embeddings, --rope-freq-base = rope_theta).
 import type { RopeBlock } from './model';
+import { num } from './numbers';
 import { jsonLiteral } from './fixes/json-writer';
 
 export type ConvertTarget = 'transformers-v4' | 'transformers-v5' | 'vllm' | 'sglang' | 'llama.cpp' | 'tgi';
@@ -25,7 +26,6 @@ export interface Conversion {
   notes: string[];
 }
 
-const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 /** The block's parameters with one type key (rope_type) and without the v5-only rope_theta. */
 export function normalisedParams(block: Pick<RopeBlock, 'params'>): Record<string, unknown> {

@@ -1,5 +1,3 @@
-import type { Span } from './model';
-
 /** A replacement of `length` characters at `offset` by `newText`. */
 export interface TextEdit {
   offset: number;
@@ -18,10 +16,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
     lastStart = e.offset;
   }
   return out;
-}
-
-export function spanEnd(s: Span): number {
-  return s.offset + s.length;
 }
 
 /** Line/character position (0-based), as LSP and the CLI's JSON output use. */

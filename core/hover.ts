@@ -1,7 +1,8 @@
 // Hover text for rope blocks (pure): what the method does, the context it reaches (original × factor) and
 // what the chosen transformers release actually does with the block. The editor shows it; tests call it.
-import { ropeTypeOf, type ContextValue, type ParsedDocument, type RopeBlock, type Span } from './model';
+import { ropeTypeOf, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
+import { ctxNum, num } from './numbers';
 import { ropeDim, contextNumbers } from './rope/dim';
 import { summarizeBlock } from './rope/analysis';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
@@ -16,14 +17,6 @@ export interface HoverResult {
   span: Span;
 }
 
-
-function num(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
-}
-
-function ctxNum(v: ContextValue | undefined): number | undefined {
-  return v ? num(v.value) : undefined;
-}
 
 function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -59,9 +59,6 @@ export const FLOAT_KEYS = new Set([
   'mscale_all_dim', 'rope_theta', 'partial_rotary_factor',
 ]);
 
-/** Keys whose numbers 4.x checks with isinstance(x, float) and warns about ints. */
-export const V4_FLOAT_CHECKED = ['factor', 'beta_fast', 'beta_slow', 'low_freq_factor', 'high_freq_factor'] as const;
-
 /** Float-list keys (every element written as a float). */
 export const FLOAT_LIST_KEYS = new Set(['short_factor', 'long_factor']);
 

@@ -2,6 +2,7 @@
 // v5 rope_parameters) for a target context, from the current (pre-extension) context.
 import type { TextEdit } from '../edits';
 import type { ParsedDocument, RopeBlock } from '../model';
+import { num } from '../numbers';
 import { jsonData } from '../parse/json';
 import { insertionContextOf } from '../parse/python';
 import { editSequence, type Step } from './sequence';
@@ -34,10 +35,6 @@ export interface ExtendResult {
 /** YaRN keys worth keeping from an existing YaRN block (they do not depend on the factor). */
 const KEEP = ['beta_fast', 'beta_slow', 'mscale', 'mscale_all_dim', 'truncate'];
 const OMP_TYPES = new Set(['yarn', 'llama3', 'longrope', 'su']);
-
-function num(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
-}
 
 function rawOf(doc: ParsedDocument, block: RopeBlock, key: string): RawJson | undefined {
   const f = block.fields.find((x) => x.key === key);

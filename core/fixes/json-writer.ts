@@ -1,10 +1,10 @@
 // config.json writer: jsonc-parser `modify` for inserts and removals (it keeps indentation and commas right),
 // direct span replacement for values and key renames. Float-valued keys are written as floats (`4.0`).
 import { modify, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import { applyEdits, type TextEdit } from '../edits';
+import type { TextEdit } from '../edits';
 import { FLOAT_KEYS, FLOAT_LIST_KEYS } from '../keys';
 import type { ParsedDocument, RopeBlock } from '../model';
-import { jsonData, nodeValue, pointerSegments } from '../parse/json';
+import { jsonData, pointerSegments } from '../parse/json';
 import { parseTree } from 'jsonc-parser';
 import type { BlockInserter, DialectWriter } from '../rules/types';
 
@@ -215,13 +215,6 @@ export class JsonWriter implements DialectWriter, BlockInserter {
 
 export const jsonWriter = new JsonWriter();
 
-/** Applies a list of steps one after another on a text (each step sees the previous result), as one edit. */
-export function sequentialEdits(text: string, steps: Array<(doc: string) => TextEdit[]>): TextEdit[] {
-  let cur = text;
-  for (const step of steps) cur = applyEdits(cur, step(cur));
-  return diffEdit(text, cur);
-}
-
 /** The smallest single edit turning `a` into `b` (common prefix and suffix kept). */
 export function diffEdit(a: string, b: string): TextEdit[] {
   if (a === b) return [];
@@ -231,9 +224,4 @@ export function diffEdit(a: string, b: string): TextEdit[] {
   let s = 0;
   while (s < max - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
   return [{ offset: p, length: a.length - p - s, newText: b.slice(p, b.length - s) }];
-}
-
-/** Plain value at a JSON pointer of a document (undefined when absent). */
-export function valueAt(doc: ParsedDocument, pointer: string): unknown {
-  return nodeValue(findNode(jsonData(doc)?.root, pointerSegments(pointer)));
 }

@@ -2,6 +2,7 @@
 // RopeBlock shape, JSON text embedded in strings (flags, YAML scalars) with spans mapped back to the source,
 // and the rope keys every dialect looks for. (Suppression comments are core/suppress.ts.)
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { nodeValue } from './json';
 import type { ContextValue, Dialect, Engine, ModelContext, RopeBlock, SourceField, SourceValue, Span } from '../model';
 
 /** Keys a rope block hangs from, in any dialect. */
@@ -85,26 +86,9 @@ export function verbatim(text: string, offset: number, quote: MappedText['quote'
   return { text, map, span: span ?? { offset, length: text.length }, quote };
 }
 
-export function jsonNodeValue(n: JsonNode): unknown {
-  switch (n.type) {
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const p of n.children ?? []) {
-        const [k, v] = p.children ?? [];
-        if (k && v) o[String(k.value)] = jsonNodeValue(v);
-      }
-      return o;
-    }
-    case 'array':
-      return (n.children ?? []).map(jsonNodeValue);
-    default:
-      return n.value;
-  }
-}
-
 function jsonSourceValue(n: JsonNode, m: MappedText): SourceValue {
   const span = mappedSpan(m, n.offset, n.length);
-  const value = jsonNodeValue(n);
+  const value = nodeValue(n);
   const sv: SourceValue = { kind: n.type as SourceValue['kind'], value, span };
   if (n.type === 'number') sv.isInteger = /^-?\d+$/.test(m.text.slice(n.offset, n.offset + n.length));
   return sv;

@@ -49,10 +49,6 @@ export function initPython(opts: PythonInitOptions): Promise<void> {
   return initPromise;
 }
 
-export function isPythonReady(): boolean {
-  return parser !== undefined;
-}
-
 /** Where a block sits, so the writer can add members and context next to it. */
 export interface PythonBlockInfo {
   spanOffset: number;

@@ -1,16 +1,11 @@
 // Shared helpers for rules: effective values as a transformers release reads them, spans, message pieces.
 import type { Fix, Finding, Rule, RuleContext, Severity } from './types';
-import type { ContextValue, RopeBlock, SourceField, Span } from '../model';
+import type { RopeBlock, SourceField, Span } from '../model';
 import { fieldOf } from '../model';
+import { ctxNum, num } from '../numbers';
 import { formatVersion } from '../versions';
 
-export function num(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
-}
-
-export function ctxNum(v: ContextValue | undefined): number | undefined {
-  return num(v?.value);
-}
+export { ctxNum, num };
 
 /** "transformers 5.15.0" */
 export function tv(ctx: RuleContext): string {
@@ -47,18 +42,6 @@ export const SCALING_KEYS = [
   'long_factor', 'low_freq_factor', 'high_freq_factor', 'mscale', 'mscale_all_dim',
 ];
 
-/** Span to underline for a key: its value when present, else the block's key (or the block). */
-export function keySpanOf(block: RopeBlock, key: string): Span {
-  const f = fieldOf(block, key);
-  if (f) return f.keySpan;
-  return block.keySpan ?? block.span;
-}
-
-export function valueSpanOf(block: RopeBlock, key: string): Span {
-  const f = fieldOf(block, key);
-  return f ? f.value.span : (block.keySpan ?? block.span);
-}
-
 export function blockAnchor(block: RopeBlock): Span {
   return block.keySpan ?? block.span;
 }
@@ -86,12 +69,6 @@ export function show(x: unknown, isInteger?: boolean): string {
 
 export function showField(f: SourceField | undefined): string {
   return f ? show(f.value.value, f.value.isInteger) : 'None';
-}
-
-/** original_max_position_embeddings as YaRN in this release reads it (block, 4.51+), else undefined. */
-export function yarnOriginal(block: RopeBlock, ctx: RuleContext): number | undefined {
-  if (ctx.features.yarn.originalLength !== 'block') return undefined;
-  return num(block.params['original_max_position_embeddings']);
 }
 
 /** omp as LongRoPE in this release reads it: 4.x top level only; 5.x top level over the block. */

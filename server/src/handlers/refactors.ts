@@ -6,6 +6,7 @@ import { extendWithYarn } from '../../../core/fixes/extend-yarn';
 import { fixAll } from '../../../core/fixes/fix-all';
 import { migrate } from '../../../core/fixes/migrate';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
+import { num } from '../../../core/numbers';
 import { jsonData } from '../../../core/parse/json';
 import { lspEdits } from '../convert';
 import { insertionContextOf } from '../../../core/parse/python';
@@ -35,7 +36,6 @@ export function fixAllEdits(doc: TextDocument, parsed: ParsedDocument, options: 
 
 /** max_position_embeddings of the block's config, else of the first config that has one. */
 export function currentContextOf(parsed: ParsedDocument, block: RopeBlock | undefined): number | undefined {
-  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
   const fromBlock = num((block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value);
   if (fromBlock !== undefined) return fromBlock;
   const cfg = jsonData(parsed)?.configs.find((c) => c.members.has('max_position_embeddings'));
