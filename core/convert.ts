@@ -17,10 +17,15 @@ export const TARGET_LABELS: Record<ConvertTarget, string> = {
   tgi: 'TGI launcher',
 };
 
+/** What a conversion reads of a block: its parameters and the model facts around it. */
+export type BlockFacts = Pick<RopeBlock, 'params' | 'context'>;
+
 export interface Conversion {
   target: ConvertTarget;
   /** What to paste; empty when the target has no way to say it. */
   text: string;
+  /** Command-line targets: the flags as argument words (unquoted), `text` being them quoted for a shell. */
+  words?: string[];
   /** False when the target can only approximate the block (or not express it). */
   exact: boolean;
   notes: string[];
@@ -44,12 +49,17 @@ function shellQuote(s: string): string {
   return s.includes("'") ? JSON.stringify(s) : `'${s}'`;
 }
 
-function thetaOf(block: RopeBlock): number | undefined {
+/** A word as a shell reads it back: plain words stay bare, JSON and anything with shell syntax is quoted. */
+function shellWord(w: string): string {
+  return /^[A-Za-z0-9._/:=,+-]+$/.test(w) ? w : shellQuote(w);
+}
+
+function thetaOf(block: BlockFacts): number | undefined {
   return num(block.params['rope_theta']) ?? num(block.context.ropeTheta?.value);
 }
 
 /** The context the scaled model serves: yarn omp × factor; linear/dynamic mpe × factor; llama3/longrope mpe. */
-export function servedLength(block: RopeBlock): number | undefined {
+export function servedLength(block: BlockFacts): number | undefined {
   const p = normalisedParams(block);
   const factor = num(p['factor']);
   const omp = num(p['original_max_position_embeddings']) ?? num(block.context.originalMaxPositionEmbeddings?.value);
@@ -61,7 +71,7 @@ export function servedLength(block: RopeBlock): number | undefined {
   return mpe !== undefined ? Math.round(mpe * factor) : undefined;
 }
 
-export function convertBlock(block: RopeBlock, target: ConvertTarget): Conversion {
+export function convertBlock(block: BlockFacts, target: ConvertTarget): Conversion {
   const p = normalisedParams(block);
   const type = typeof p['rope_type'] === 'string' ? (p['rope_type'] as string) : undefined;
   const factor = num(p['factor']);
@@ -70,6 +80,7 @@ export function convertBlock(block: RopeBlock, target: ConvertTarget): Conversio
   const length = servedLength(block);
   const notes: string[] = [];
   const out = (text: string, exact = true): Conversion => ({ target, text, exact, notes });
+  const flags = (words: string[], exact = true): Conversion => ({ ...out(words.map(shellWord).join(' '), exact), words });
   switch (target) {
     case 'transformers-v4': {
       const lines = [`"rope_scaling": ${jsonOneLine(p)}`];
@@ -89,15 +100,15 @@ export function convertBlock(block: RopeBlock, target: ConvertTarget): Conversio
       const words: string[] = [];
       const overrides: Record<string, unknown> = { rope_scaling: p };
       if (target === 'vllm') {
-        words.push('--hf-overrides', shellQuote(JSON.stringify(overrides)));
+        words.push('--hf-overrides', JSON.stringify(overrides));
         if (theta !== undefined && block.context.ropeTheta?.source !== 'known-model') words.push('--rope-theta', String(theta));
         if (length !== undefined) words.push('--max-model-len', String(length));
         if (type === 'yarn') notes.push('vLLM applies YaRN statically (every length).');
       } else {
-        words.push('--json-model-override-args', shellQuote(JSON.stringify(overrides)));
+        words.push('--json-model-override-args', JSON.stringify(overrides));
         if (length !== undefined) words.push('--context-length', String(length));
       }
-      return out(words.join(' '));
+      return flags(words);
     }
     case 'llama.cpp': {
       const words: string[] = [];
@@ -128,12 +139,12 @@ export function convertBlock(block: RopeBlock, target: ConvertTarget): Conversio
       }
       if (theta !== undefined && block.context.ropeTheta?.source !== 'known-model') words.push('--rope-freq-base', String(theta));
       if (length !== undefined && type !== undefined && type !== 'default') words.push('-c', String(length));
-      return out(words.join(' '), exact);
+      return flags(words, exact);
     }
     case 'tgi': {
       if (type === 'linear' || type === 'dynamic' || type === 'yarn') {
         if (type === 'yarn') notes.push('--rope-scaling yarn needs TGI ≥ 2.1; YaRN models are detected from config.json anyway.');
-        return out(['--rope-scaling', type, ...(factor !== undefined ? ['--rope-factor', String(factor)] : [])].join(' '), type !== 'yarn' || omp === undefined);
+        return flags(['--rope-scaling', type, ...(factor !== undefined ? ['--rope-factor', String(factor)] : [])], type !== 'yarn' || omp === undefined);
       }
       notes.push(`TGI reads ${type ?? 'this block'} from config.json; it has no launcher flag for it.`);
       return out('', false);

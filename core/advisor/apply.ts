@@ -2,8 +2,7 @@
 // written by extend-yarn (one place for convention, container and v5 rope_theta handling) with the advised method;
 // command lines also get the engine's context flag, and a command without a block gets the block as flags
 // (core/convert.ts, the same text "Copy rope block as…" gives). Pure.
-import { parse as shellParse } from 'shell-quote';
-import { convertBlock } from '../convert';
+import { convertBlock, type BlockFacts } from '../convert';
 import { applyEdits, type TextEdit } from '../edits';
 import { rewriteWord } from '../fixes/dialect-json';
 import { extendWithYarn, extensionSite } from '../fixes/extend-yarn';
@@ -94,8 +93,8 @@ function insertFlagsStep(params: Record<string, unknown>, original: number): Ste
   return (d) => {
     const cmd = commandOf(d, undefined);
     if (!cmd || cmd.engine === 'transformers') return [];
-    const fake = { params, context: { maxPositionEmbeddings: { value: original, source: 'file' as const } } } as unknown as RopeBlock;
-    const words = shellParse(convertBlock(fake, cmd.engine).text).filter((w): w is string => typeof w === 'string');
+    const facts: BlockFacts = { params, context: { maxPositionEmbeddings: { value: original, source: 'file' } } };
+    const words = convertBlock(facts, cmd.engine).words ?? [];
     const caps = ENGINES[cmd.engine];
     const skip = new Set([caps.contextFlag, ...(caps.contextFlagAliases ?? [])]);
     const keep: string[] = [];
