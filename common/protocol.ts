@@ -93,7 +93,8 @@ export interface ExtendYarnArgs {
   api?: 'v4' | 'v5';
 }
 
-export interface BlockInfo {
+/** Answer to CMD_SERVER_BLOCK_INFO: what "Extend context with YaRN…" needs to ask for a target length. */
+export interface ExtendTargetInfo {
   relevant: boolean;
   blockPath?: string;
   api?: 'v4' | 'v5';

@@ -7,7 +7,7 @@ import {
   CMD_SERVER_BLOCK_INFO,
   CMD_SERVER_EXTEND_YARN,
   CMD_SHOW_RULE_DOC,
-  type BlockInfo,
+  type ExtendTargetInfo,
   type ExtendYarnArgs,
 } from '../../common/protocol';
 import { parseContextLength, withIgnoredRule } from '../../common/settings';
@@ -25,7 +25,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     const info = (await client.sendRequest('workspace/executeCommand', {
       command: CMD_SERVER_BLOCK_INFO,
       arguments: [{ uri, blockPath }],
-    })) as BlockInfo | null;
+    })) as ExtendTargetInfo | null;
     if (!info?.relevant) {
       void vscode.window.showWarningMessage('RoPE Lens: this file has no model config or rope block to extend.');
       return undefined;

@@ -2,7 +2,7 @@
 // target length; tests pass it as an argument) and the block facts the client's input box needs.
 import type { CancellationToken, ExecuteCommandParams, WorkspaceEdit } from 'vscode-languageserver';
 import { ropeTypeOf, type ParsedDocument, type RopeBlock } from '../../../core/model';
-import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVER_EXTEND_YARN, type BlockInfo, type ConvertResult, type ExtendYarnArgs } from '../../../common/protocol';
+import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVER_EXTEND_YARN, type ExtendTargetInfo, type ConvertResult, type ExtendYarnArgs } from '../../../common/protocol';
 import { convertAll, TARGET_LABELS } from '../../../core/convert';
 import { onAdvise } from './advise';
 import type { ServerState } from './diagnostics';
@@ -31,7 +31,7 @@ function pickBlock(parsed: ParsedDocument, blockPath: unknown): RopeBlock | unde
 export async function onExecuteCommand(state: ServerState, params: ExecuteCommandParams, token?: CancellationToken): Promise<unknown> {
   const arg = (params.arguments?.[0] ?? {}) as Partial<ExtendYarnArgs>;
   const doc = typeof arg.uri === 'string' ? state.documents.get(arg.uri) : undefined;
-  if (!doc) return params.command === CMD_SERVER_BLOCK_INFO ? ({ relevant: false } satisfies BlockInfo) : ({ error: 'The document is not open.' } satisfies ExtendYarnResult);
+  if (!doc) return params.command === CMD_SERVER_BLOCK_INFO ? ({ relevant: false } satisfies ExtendTargetInfo) : ({ error: 'The document is not open.' } satisfies ExtendYarnResult);
   await state.ready;
   const parsed = state.cache.get(doc);
   const block = pickBlock(parsed, arg.blockPath);
@@ -46,7 +46,7 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
   }
 
   if (params.command === CMD_SERVER_BLOCK_INFO) {
-    const info: BlockInfo = { relevant: parsed.relevant };
+    const info: ExtendTargetInfo = { relevant: parsed.relevant };
     if (block) {
       info.blockPath = block.path;
       info.api = block.api;
