@@ -1,6 +1,10 @@
 // The one block shape every dialect (config.json, Python, YAML, command lines) is turned into.
 // Offsets are UTF-16 code units into the document text, as JavaScript strings and jsonc-parser count them;
 // they become line/character ranges only at the LSP and CLI edges.
+import type { JsonDialectData } from './parse/json';
+import type { PythonData } from './parse/python';
+import type { ShellData } from './parse/shell';
+import type { YamlData } from './parse/yaml';
 
 export interface Span {
   offset: number;
@@ -87,16 +91,25 @@ export interface RopeBlock {
 
 export type Engine = 'transformers' | 'vllm' | 'sglang' | 'llama.cpp' | 'tgi';
 
-export interface ParsedDocument {
+interface ParsedAs<D extends Dialect, Data> {
   uri: string;
   text: string;
-  dialect: Dialect;
+  dialect: D;
   /** False when the file does not look like anything RoPE Lens analyses (no rules run, nothing reported). */
   relevant: boolean;
   blocks: RopeBlock[];
-  /** Dialect-specific parse products that writers and dialect rules need (AST, flags). */
-  dialectData?: unknown;
+  /** Dialect-specific parse products that writers and dialect rules need (AST, flags); typed by `dialect`. */
+  dialectData?: Data;
 }
+
+/** A parsed document, discriminated by dialect: `doc.dialect === 'shell'` narrows `doc.dialectData` to ShellData. */
+export type ParsedDocument =
+  | ParsedAs<'json', JsonDialectData>
+  | ParsedAs<'python', PythonData>
+  | ParsedAs<'yaml', YamlData>
+  | ParsedAs<'shell', ShellData>
+  // Dialects without parse products of their own.
+  | ParsedAs<Exclude<Dialect, 'json' | 'python' | 'yaml' | 'shell'>, never>;
 
 export function fieldOf(block: RopeBlock, key: string): SourceField | undefined {
   return block.fields.find((f) => f.key === key);

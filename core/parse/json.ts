@@ -35,9 +35,7 @@ export interface JsonDialectData {
 }
 
 export function jsonData(doc: ParsedDocument): JsonDialectData | undefined {
-  if (doc.dialect !== 'json') return undefined;
-  const d = doc.dialectData as JsonDialectData | undefined;
-  return d && Array.isArray(d.configs) ? d : undefined;
+  return doc.dialect === 'json' ? doc.dialectData : undefined;
 }
 
 /** JSON pointer segment escaping (RFC 6901). */

@@ -484,15 +484,13 @@ function overrides(dict: TsNode, pending: Pending[], info: Omit<PythonBlockInfo,
 }
 
 export function pythonData(doc: ParsedDocument): PythonData | undefined {
-  const d = doc.dialectData as PythonData | undefined;
-  return d && Array.isArray(d.blockInfo) && Array.isArray(d.legacySubscripts) ? d : undefined;
+  return doc.dialect === 'python' ? doc.dialectData : undefined;
 }
 
-/** Context of the place a block would be inserted in a document that has none (any dialect may set
- * `insertionContext` in its dialectData; the Python parser does, for a known model's loading call). */
+/** Context of the place a block would be inserted in a document that has none (the Python parser sets it for a
+ * known model's loading call). */
 export function insertionContextOf(doc: ParsedDocument): ModelContext | undefined {
-  const d = doc.dialectData as { insertionContext?: ModelContext } | undefined;
-  return d && typeof d === 'object' && d.insertionContext && typeof d.insertionContext === 'object' ? d.insertionContext : undefined;
+  return pythonData(doc)?.insertionContext;
 }
 
 export function pythonBlockInfo(doc: ParsedDocument, block: RopeBlock): PythonBlockInfo | undefined {

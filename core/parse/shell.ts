@@ -522,8 +522,8 @@ export function shellKindOf(uri: string): ShellFileKind {
 }
 
 export function shellData(doc: ParsedDocument): ShellData | undefined {
-  const d = doc.dialectData as ShellData | undefined;
-  return d && Array.isArray(d.commands) && Array.isArray(d.blockInfo) ? d : undefined;
+  // YAML documents carry their serving commands too (YamlData extends ShellData).
+  return doc.dialect === 'shell' || doc.dialect === 'yaml' ? doc.dialectData : undefined;
 }
 
 export function shellBlockInfo(doc: ParsedDocument, block: RopeBlock): ShellBlockInfo | undefined {

@@ -289,8 +289,7 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
 }
 
 export function yamlData(doc: ParsedDocument): YamlData | undefined {
-  const d = doc.dialectData as YamlData | undefined;
-  return d && Array.isArray(d.yamlBlocks) ? d : undefined;
+  return doc.dialect === 'yaml' ? doc.dialectData : undefined;
 }
 
 export function yamlBlockInfo(doc: ParsedDocument, block: RopeBlock): YamlBlockInfo | undefined {
