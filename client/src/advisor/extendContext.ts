@@ -7,6 +7,7 @@ import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclien
 import type { AdviseArgs, AdviseResponse } from '../../../server/src/handlers/advise';
 import { CMD_EXTEND_CONTEXT, CMD_SERVER_ADVISE, NOTIFY_ADVISE_PROGRESS } from '../../../server/src/protocol';
 import { parseContextLength } from '../config';
+import { notificationText } from '../../../core/markdown';
 
 type Engine = NonNullable<AdviseArgs['engine']>;
 
@@ -116,7 +117,7 @@ async function runFlow(client: LanguageClient, uriArg: unknown, blockPathArg: un
   const infoRes = await advise(client, base);
   const info = infoRes?.info;
   if (!info?.relevant) {
-    void vscode.window.showWarningMessage(`RoPE Lens: ${infoRes?.error ?? 'this file has no model config or rope block to extend.'}`);
+    void vscode.window.showWarningMessage(notificationText(`RoPE Lens: ${infoRes?.error ?? 'this file has no model config or rope block to extend.'}`));
     return infoRes ?? undefined;
   }
   if (info.blockPath !== undefined && base.blockPath === undefined) base.blockPath = info.blockPath;
@@ -163,7 +164,7 @@ async function runFlow(client: LanguageClient, uriArg: unknown, blockPathArg: un
     : await advise(client, args);
   if (!res) return undefined;
   if (res.error || !res.advice) {
-    void vscode.window.showErrorMessage(`RoPE Lens: ${res.error ?? 'no advice'}`);
+    void vscode.window.showErrorMessage(notificationText(`RoPE Lens: ${res.error ?? 'no advice'}`));
     return res;
   }
   if (scripted) return res;
