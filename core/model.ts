@@ -96,6 +96,8 @@ export interface ParsedDocument {
   blocks: RopeBlock[];
   /** Dialect-specific parse products that writers and dialect rules need (AST, flags). */
   dialectData?: unknown;
+  /** Set when the parser failed on this text (what it threw): reported as an `analysis-failed` finding. */
+  failure?: string;
 }
 
 export function fieldOf(block: RopeBlock, key: string): SourceField | undefined {

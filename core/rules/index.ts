@@ -26,13 +26,14 @@ import { rule as staticYarnAdvice } from './static-yarn-advice';
 import { rule as proportionalPartialRotary } from './proportional-partial-rotary-factor';
 import { rule as ropeBlockNotObject } from './rope-block-not-object';
 import { rule as valueOutOfRange } from './value-out-of-range';
+import { rule as analysisFailed } from './analysis-failed';
 
 const registry: Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
   missingRequiredKey, missingOriginal, legacySuType, legacyTypeKey, typeConflict, unknownKey, keyUnsupportedInVersion,
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
-  proportionalPartialRotary, ropeBlockNotObject, valueOutOfRange,
+  proportionalPartialRotary, ropeBlockNotObject, valueOutOfRange, analysisFailed,
 ];
 
 /** Every registered rule (core first, then dialect rules in registration order). */

@@ -32,6 +32,6 @@ export const rule: Rule = {
     if (problem === undefined) return [];
     const headOk = Math.abs(info.headDim) <= MAX_ROTARY_DIM;
     const source = info.source === 'qk_rope_head_dim' ? 'qk_rope_head_dim' : headOk ? 'partial_rotary_factor' : info.source;
-    return [make(this, block, spanOf(block, source), `${problem[0]!.toUpperCase()}${problem.slice(1)}: RoPE Lens does not compute this block per dimension, and transformers would build a frequency table of that size.`)];
+    return [make(this, block, spanOf(block, source), `${problem}: RoPE Lens does not compute this block per dimension, and transformers would build a frequency table of that size.`)];
   },
 };
