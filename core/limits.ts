@@ -17,10 +17,12 @@ export const MAX_CONTEXT_LENGTH = 1 << 30;
 /** Most WebAssembly threads the preview starts (each is a worker with its own memory). */
 export const MAX_THREADS = 32;
 
-/** `ropelens.ignoredRules`: entries, characters per pattern, `*` runs per path segment, path length matched. */
+/** `ropelens.ignoredRules`: entries, characters per pattern, `*` runs and brace groups per path segment, path length matched. */
 export const MAX_IGNORE_ENTRIES = 256;
 export const MAX_GLOB_LENGTH = 512;
 export const MAX_GLOB_STARS_PER_SEGMENT = 2;
+/** `{a,b}` groups per path segment (alternatives backtrack like `*` runs). */
+export const MAX_GLOB_BRACES_PER_SEGMENT = 2;
 export const MAX_MATCHED_PATH_LENGTH = 4096;
 
 /** 1280000000 → "1,280,000,000"; non-integers as written. */
