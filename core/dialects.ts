@@ -21,7 +21,9 @@ export const DIALECT_RULES = [maxModelLen, freqScaleConflict, ctxNotRaised, yarn
 
 /** `#` starts a comment when it begins a word (not inside quotes or `a#b`) — close enough for all three dialects. */
 function hashComment(text: string, offset: number): boolean {
-  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  // Line start after \n, \r\n or a lone \r (walked back: a lastIndexOf('\r') would scan the whole of a \n file).
+  let ls = offset;
+  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) ls--;
   const before = text.slice(ls, offset);
   if (offset > ls && !/\s/.test(text[offset - 1]!)) return false;
   const singles = (before.match(/'/g) ?? []).length;

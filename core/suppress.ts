@@ -40,7 +40,11 @@ export function parseSuppressions(text: string, isComment?: (offset: number) => 
   let lineScan = 0;
   while ((m = re.exec(text))) {
     if (isComment && !isComment(m.index)) continue;
-    for (; lineScan < m.index; lineScan++) if (text.charCodeAt(lineScan) === 10) line++;
+    // Lines end at \n, \r\n or a lone \r (classic Mac files), as editors and LineIndex count them.
+    for (; lineScan < m.index; lineScan++) {
+      const c = text.charCodeAt(lineScan);
+      if (c === 10 || (c === 13 && text.charCodeAt(lineScan + 1) !== 10)) line++;
+    }
     const ids = idsOf(m[2] ?? '');
     if (m[1] === 'file') for (const id of ids) out.file.add(id);
     else {

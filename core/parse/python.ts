@@ -342,7 +342,9 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   if (!mentionsRope && !/from_pretrained\(|\bLLM\(/.test(text)) return doc;
   let tree: ReturnType<TsParser['parse']>;
   try {
-    tree = parser.parse(text);
+    // tree-sitter ends a comment only at \n: in a CR-only file one comment would swallow the rest. Same length, so
+    // every offset still points into `text`.
+    tree = parser.parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
   } catch (e) {
     if (isWasmFault(e)) restartPython(e);
     throw e;
