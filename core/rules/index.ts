@@ -27,13 +27,14 @@ import { rule as proportionalPartialRotary } from './proportional-partial-rotary
 import { rule as ropeBlockNotObject } from './rope-block-not-object';
 import { rule as valueOutOfRange } from './value-out-of-range';
 import { rule as analysisFailed } from './analysis-failed';
+import { rule as syntaxError } from './syntax-error';
 
 const registry: Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
   missingRequiredKey, missingOriginal, legacySuType, legacyTypeKey, typeConflict, unknownKey, keyUnsupportedInVersion,
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
-  proportionalPartialRotary, ropeBlockNotObject, valueOutOfRange, analysisFailed,
+  proportionalPartialRotary, ropeBlockNotObject, valueOutOfRange, analysisFailed, syntaxError,
 ];
 
 /** Every registered rule (core first, then dialect rules in registration order). */
