@@ -30,7 +30,8 @@ function copyAssets() {
     // onnxruntime-web: the wasm backend (the JS API is bundled; these are loaded at run time).
     ['node_modules/onnxruntime-web/dist', 'dist/media/ort', (f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f)],
     // Python dialect: the web-tree-sitter runtime's wasm and the Python grammar (see core/parse/python.ts).
-    ['node_modules/web-tree-sitter', 'dist/wasm', (f) => f === 'web-tree-sitter.wasm'],
+    // The .cjs too: Node hosts load a fresh copy of it to restart the parser after a wasm abort.
+    ['node_modules/web-tree-sitter', 'dist/wasm', (f) => f === 'web-tree-sitter.wasm' || f === 'web-tree-sitter.cjs'],
     ['node_modules/@vscode/tree-sitter-wasm/wasm', 'dist/wasm', (f) => f === 'tree-sitter-python.wasm'],
   ];
   for (const [from, to, keep] of copies) {

@@ -7,10 +7,23 @@ export interface CliIO {
   cwd: string;
 }
 
-/** Exit codes shared by every command: 0 ok, 1 error-level findings, 2 usage or I/O error. */
+/** Exit codes shared by every command: 0 ok, 1 error-level findings, 2 usage or I/O error, 3 internal error. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** A fault of RoPE Lens itself (a bug, not the input or the command line): one line on stderr, please report it. */
+export const EXIT_INTERNAL = 3;
+
+/** The first line of whatever was thrown, for the one-line messages every failure path prints. */
+export function firstLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return (m.split(/\r\n|\r|\n/, 1)[0] ?? '').slice(0, 500);
+}
+
+/** Errors from the file system (ENOENT, EACCES, EISDIR, ...): I/O, exit 2; anything else thrown is internal, exit 3. */
+export function isIoError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((e as { code: string }).code);
+}
 
 /** A CLI subcommand: parses its own argv (after the subcommand name) and returns the exit code. */
 export type CliCommand = (argv: string[], io: CliIO) => Promise<number>;

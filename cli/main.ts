@@ -1,10 +1,10 @@
 // `ropelens` entry: global flags and dispatch to cli/commands/<name>.ts. Exit codes: 0 ok, 1 error-level
-// findings, 2 usage or I/O error (one-line message on stderr).
+// findings, 2 usage or I/O error, 3 internal error (each failure prints one line on stderr).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { version } from '../package.json';
 import { loadDialects } from '../host/dialects';
 import { COMMANDS } from './commands/index';
-import { EXIT_USAGE, type CliIO } from './io';
+import { EXIT_INTERNAL, EXIT_USAGE, firstLine, isIoError, type CliIO } from './io';
 
 export function helpText(): string {
   const names = Object.keys(COMMANDS);
@@ -19,7 +19,7 @@ export function helpText(): string {
     '',
     ...names.map((n) => `  ${COMMANDS[n]!.usage}`),
     '',
-    'Options: --help, --version. Exit codes: 0 ok, 1 error-level findings, 2 usage or I/O error.',
+    'Options: --help, --version. Exit codes: 0 ok, 1 error-level findings, 2 usage or I/O error, 3 internal error.',
   ].join('\n');
 }
 
@@ -48,8 +48,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     await loadDialects(__dirname);
     return await cmd.run(rest, io);
   } catch (e) {
-    io.stderr(`ropelens ${first}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT_USAGE;
+    // Commands report usage and I/O errors themselves; what reaches here is I/O left unhandled, or a bug.
+    const io2 = isIoError(e);
+    io.stderr(`ropelens ${first}: ${io2 ? '' : 'internal error: '}${firstLine(e)}\n`);
+    return io2 ? EXIT_USAGE : EXIT_INTERNAL;
   }
 }
 
@@ -63,13 +65,17 @@ export const nodeIO: CliIO = {
 
 // Run when executed (node dist/cli.js, the bin), not when imported by tests.
 if (typeof require !== 'undefined' && require.main === module) {
+  // Faults outside the awaited path (a timer, a worker callback) end the run with one line and exit 3, not a stack.
+  const crash = (e: unknown): void => {
+    process.stderr.write(`ropelens: internal error: ${firstLine(e)}\n`);
+    process.exit(EXIT_INTERNAL);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   main(process.argv.slice(2), nodeIO).then(
     (code) => {
       process.exitCode = code;
     },
-    (e) => {
-      process.stderr.write(`ropelens: ${String(e)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
+    crash,
   );
 }

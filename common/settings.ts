@@ -1,6 +1,8 @@
 // The `ropelens.*` settings: their types, defaults and the parsing of the raw section, plus user-typed lengths.
 // No `vscode` import: the client reads the section with getConfiguration, the server with workspace/configuration,
 // the CLI from its own options; unit tests call it directly.
+import { MAX_IGNORE_ENTRIES } from '../core/limits';
+import { globMatcher, type GlobMatcher } from './glob';
 
 export type RuleSetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 export type PreviewBackend = 'auto' | 'webgpu' | 'wasm';
@@ -62,9 +64,10 @@ export function parseSettings(raw: unknown): RopeLensSettings {
   }
   const ignoredRules: Record<string, string[]> = {};
   if (isRecord(r['ignoredRules'])) {
-    for (const [glob, ids] of Object.entries(r['ignoredRules'])) {
-      const list = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
-      const clean = list.filter((x): x is string => typeof x === 'string' && x.length > 0);
+    // Bounded: a workspace's settings may come from a cloned repository (see glob.ts).
+    for (const [glob, ids] of Object.entries(r['ignoredRules']).slice(0, MAX_IGNORE_ENTRIES)) {
+      const list = Array.isArray(ids) ? ids.slice(0, MAX_IGNORE_ENTRIES) : typeof ids === 'string' ? [ids] : [];
+      const clean = list.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= 200);
       if (clean.length) ignoredRules[glob] = [...new Set(clean)];
     }
   }
@@ -84,49 +87,28 @@ export function parseSettings(raw: unknown): RopeLensSettings {
   };
 }
 
-/** Converts a glob (`**`, `*`, `?`, `{a,b}`) to an anchored regular expression over '/'-separated paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inGroup = false;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      inGroup = true;
-      re += '(?:';
-    } else if (c === '}' && inGroup) {
-      inGroup = false;
-      re += ')';
-    } else if (c === ',' && inGroup) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+/** Compiled globs by pattern (settings repeat on every re-check); bounded, cleared when full. */
+const matchers = new Map<string, GlobMatcher | undefined>();
+
+function matcherFor(glob: string): GlobMatcher | undefined {
+  if (!matchers.has(glob)) {
+    if (matchers.size >= 4 * MAX_IGNORE_ENTRIES) matchers.clear();
+    matchers.set(glob, globMatcher(glob));
   }
-  return new RegExp(`^${re}$`);
+  return matchers.get(glob);
 }
 
 /**
  * Rule ids ignored for a file. `paths` are the names the file goes by (workspace-relative and absolute,
- * '/'-separated); an entry matches when it equals one of them or its glob matches one.
+ * '/'-separated); an entry matches when it equals one of them or its glob matches one (see glob.ts for the bounds).
  */
 export function ignoredRulesFor(ignored: Record<string, string[]>, paths: readonly string[]): string[] {
   const out = new Set<string>();
   const norm = paths.map((p) => p.replace(/\\/g, '/'));
-  for (const [key, ids] of Object.entries(ignored)) {
+  for (const [key, ids] of Object.entries(ignored).slice(0, MAX_IGNORE_ENTRIES)) {
     const k = key.replace(/\\/g, '/').replace(/^\.\//, '');
-    let re: RegExp | undefined;
-    try {
-      re = globToRegExp(k);
-    } catch {
-      re = undefined;
-    }
-    if (norm.some((p) => p === k || (re !== undefined && re.test(p)))) ids.forEach((id) => out.add(id));
+    const match = matcherFor(k);
+    if (norm.some((p) => p === k || (match !== undefined && match(p)))) ids.forEach((id) => out.add(id));
   }
   return [...out];
 }

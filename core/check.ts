@@ -6,6 +6,7 @@ import { nullWriter, writerFor } from './fixes/writers';
 import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
 import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
+import { analysisFailed } from './rules/analysis-failed';
 
 export interface CheckOptions {
   /** transformers version whose behaviour the messages describe ("5.15.0", "4.45", "latest"). */
@@ -22,6 +23,8 @@ export interface CheckOptions {
   fixes?: boolean | 'auto';
   /** Run per-block rules on these blocks only (JSON pointers); document rules always run. */
   blockPaths?: readonly string[];
+  /** Rules run after the built-in list (tests inject failing rules here; there is no global registry). */
+  extraRules?: readonly Rule[];
 }
 
 /** Past these sizes fixes are deferred: eager fixes cost about (document size × blocks). */
@@ -42,14 +45,28 @@ function eagerFixes(doc: ParsedDocument, option: CheckOptions['fixes']): boolean
   return doc.text.length <= EAGER_FIX_MAX_CHARS && doc.blocks.length <= EAGER_FIX_MAX_BLOCKS;
 }
 
+/**
+ * A rule that trips on odd input must not take the others down: its fault becomes one `analysis-failed` finding on
+ * the block (or the document) it was checking, and every other block and rule still runs.
+ */
 function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
-  try {
-    if (rule.check) for (const b of ctx.doc.blocks) if (!blockPaths || blockPaths.has(b.path)) out.push(...rule.check(b, ctx));
-    if (rule.checkDocument) out.push(...rule.checkDocument(ctx));
-  } catch {
-    // A rule that trips on odd input must not take the others down; it reports nothing for this document.
-    return [];
+  if (rule.check) {
+    for (const b of ctx.doc.blocks) {
+      if (blockPaths && !blockPaths.has(b.path)) continue;
+      try {
+        out.push(...rule.check(b, ctx));
+      } catch (e) {
+        out.push(analysisFailed(b.keySpan ?? b.span, `this block (rule ${rule.id})`, e, b.path));
+      }
+    }
+  }
+  if (rule.checkDocument) {
+    try {
+      out.push(...rule.checkDocument(ctx));
+    } catch (e) {
+      out.push(analysisFailed({ offset: 0, length: 0 }, `this file (rule ${rule.id})`, e));
+    }
   }
   return out;
 }
@@ -64,18 +81,29 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
   const overrides = options.rules ?? {};
   const supp = suppressionsFor(doc.dialect, doc.text);
   const lines = supp ? new LineIndex(doc.text) : undefined;
-  const out: Finding[] = [];
-  for (const rule of allRules()) {
+  const raw: Finding[] = [];
+  if (doc.failure !== undefined) raw.push(analysisFailed({ offset: 0, length: 0 }, 'this file (parser)', doc.failure));
+  for (const rule of [...allRules(), ...(options.extraRules ?? [])]) {
     if (rule.dialects && !rule.dialects.includes(doc.dialect)) continue;
-    if (ignore.has(rule.id)) continue;
-    const o = overrides[rule.id];
-    if (o === 'off') continue;
-    for (const f of runRule(rule, ctx, blockPaths)) {
-      if (supp && lines && isSuppressed(supp, f.ruleId, lines.positionAt(f.span.offset).line)) continue;
-      if (o && SEVERITIES.has(o)) f.severity = o;
-      if (!fixes) f.fixesDeferred = true;
-      out.push(f);
+    if (ignore.has(rule.id) || overrides[rule.id] === 'off') continue;
+    raw.push(...runRule(rule, ctx, blockPaths));
+  }
+  const out: Finding[] = [];
+  const failedAt = new Set<string>();
+  for (const f of raw) {
+    // Settings apply per finding id: an analysis-failed finding follows its own entry, not the failing rule's.
+    const o = overrides[f.ruleId];
+    if (o === 'off' || ignore.has(f.ruleId)) continue;
+    if (supp && lines && isSuppressed(supp, f.ruleId, lines.positionAt(f.span.offset).line)) continue;
+    if (f.ruleId === 'analysis-failed') {
+      // One per block or file, however many rules failed there.
+      const key = `${f.blockPath ?? ''}@${f.span.offset}`;
+      if (failedAt.has(key)) continue;
+      failedAt.add(key);
     }
+    if (o && SEVERITIES.has(o)) f.severity = o;
+    if (!fixes) f.fixesDeferred = true;
+    out.push(f);
   }
   out.sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
   return out;

@@ -3,8 +3,11 @@
 import { ropeTypeOf, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
 import { ctxNum, num } from './numbers';
-import { ropeDim, contextNumbers } from './rope/dim';
+import { contextNumbers } from './rope/dim';
 import { summarizeBlock } from './rope/analysis';
+import { ropeDimInfo } from './rope/dim';
+import { rotaryDimProblem } from './limits';
+import { mdCode, mdText } from './markdown';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
 
 export interface HoverOptions {
@@ -106,8 +109,8 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
   const version = versionLabel(options.transformersVersion);
   const type = ropeTypeOf(block);
   const lines: string[] = [];
-  const where = block.layerType ? ` — layers \`${block.layerType}\`` : '';
-  const title = `**\`${block.key}\`** (${block.api === 'v5' ? 'transformers 5 form' : 'transformers 4 form'})${where}`;
+  const where = block.layerType ? ` — layers ${mdCode(block.layerType)}` : '';
+  const title = `**${mdCode(block.key)}** (${block.api === 'v5' ? 'transformers 5 form' : 'transformers 4 form'})${where}`;
   lines.push(title);
   if (type === undefined) {
     lines.push(
@@ -118,9 +121,9 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
     return lines.join('\n\n');
   }
   const summary = ROPE_TYPE_DOCS[type];
-  lines.push(summary ? `\`${type}\` — ${summary}` : `\`${type}\` — not a rope type transformers knows: model init fails with \`KeyError\` unless the model's own code handles it.`);
+  lines.push(summary ? `${mdCode(type)} — ${summary}` : `${mdCode(type)} — not a rope type transformers knows: model init fails with \`KeyError\` unless the model's own code handles it.`);
   if (summary && !features.ropeTypes.includes(type) && type !== 'default') {
-    lines.push(`transformers ${version} does not know \`${type}\`.`);
+    lines.push(`transformers ${version} does not know ${mdCode(type)}.`);
   }
   const ec = contextReach(block, features);
   if (ec.effective !== undefined && ec.original !== undefined && ec.factor !== undefined && type !== 'default') {
@@ -138,14 +141,13 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
   return lines.join('\n\n');
 }
 
-/** Largest rotary dim the per-dimension summary is computed for; beyond it the config is nonsense anyway. */
-const MAX_SUMMARY_DIM = 16384;
-
 /** The per-dimension line from the rope math, or nothing when the facts are missing or absurd. */
 function mathSummary(block: RopeBlock, options: HoverOptions): string | undefined {
   try {
-    const d = ropeDim(contextNumbers(block), block.params, featuresFor(options.transformersVersion));
-    if (!Number.isFinite(d) || d < 2 || d > MAX_SUMMARY_DIM) return undefined;
+    const info = ropeDimInfo(contextNumbers(block), block.params, featuresFor(options.transformersVersion));
+    const problem = rotaryDimProblem(info);
+    if (problem !== undefined) return `Per dimension: not computed (${mdText(problem)}).`;
+    if (!Number.isFinite(info.dim) || info.dim < 2) return undefined;
     const opts = options.transformersVersion !== undefined ? { transformersVersion: options.transformersVersion } : {};
     const s = summarizeBlock(block, opts);
     return s ? `Per dimension: ${s}` : undefined;
@@ -177,7 +179,7 @@ export function hoverAt(doc: ParsedDocument, offset: number, options: HoverOptio
   for (const b of doc.blocks) {
     for (const [name, v] of Object.entries(b.context)) {
       if (v?.span && contains(v.span, offset)) {
-        return { markdown: `\`${CONTEXT_KEYS[name] ?? name}\` feeds \`${b.path}\`.\n\n---\n\n${blockSummary(b, options)}`, span: v.span };
+        return { markdown: `${mdCode(CONTEXT_KEYS[name] ?? name)} feeds ${mdCode(b.path)}.\n\n---\n\n${blockSummary(b, options)}`, span: v.span };
       }
     }
   }

@@ -100,6 +100,8 @@ interface ParsedAs<D extends Dialect, Data> {
   blocks: RopeBlock[];
   /** Dialect-specific parse products that writers and dialect rules need (AST, flags); typed by `dialect`. */
   dialectData?: Data;
+  /** Set when the parser failed on this text (what it threw): reported as an `analysis-failed` finding. */
+  failure?: string;
 }
 
 /** A parsed document, discriminated by dialect: `doc.dialect === 'shell'` narrows `doc.dialectData` to ShellData. */

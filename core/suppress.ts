@@ -15,7 +15,9 @@ export type CommentTest = (text: string, offset: number) => boolean;
 
 /** `#` starts a comment when it begins a word (not inside quotes or `a#b`) — close enough for all three dialects. */
 function hashComment(text: string, offset: number): boolean {
-  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  // Line start after \n, \r\n or a lone \r (walked back: a lastIndexOf('\r') would scan the whole of a \n file).
+  let ls = offset;
+  while (ls > 0 && text.charCodeAt(ls - 1) !== 10 && text.charCodeAt(ls - 1) !== 13) ls--;
   const before = text.slice(ls, offset);
   if (offset > ls && !/\s/.test(text[offset - 1]!)) return false;
   const singles = (before.match(/'/g) ?? []).length;
@@ -45,7 +47,11 @@ export function parseSuppressions(text: string, isComment?: (offset: number) => 
   let lineScan = 0;
   while ((m = re.exec(text))) {
     if (isComment && !isComment(m.index)) continue;
-    for (; lineScan < m.index; lineScan++) if (text.charCodeAt(lineScan) === 10) line++;
+    // Lines end at \n, \r\n or a lone \r (classic Mac files), as editors and LineIndex count them.
+    for (; lineScan < m.index; lineScan++) {
+      const c = text.charCodeAt(lineScan);
+      if (c === 10 || (c === 13 && text.charCodeAt(lineScan + 1) !== 10)) line++;
+    }
     const ids = idsOf(m[2] ?? '');
     if (m[1] === 'file') for (const id of ids) out.file.add(id);
     else {

@@ -6,10 +6,11 @@ import { LineIndex, type Position } from '../../core/edits';
 import { parseDocument } from '../../core/parse/index';
 import { allRules } from '../../core/rules/index';
 import { REPO_URL, ruleDocUrl } from '../../common/links';
+import { syntaxErrorFindings } from '../../core/rules/syntax-error';
 import type { Severity } from '../../core/rules/types';
 import { parseVersion } from '../../core/versions';
 import { collectFiles } from '../files';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, isIoError, type CliCommand, type CliIO } from '../io';
 
 export interface CheckResult {
   file: string;
@@ -57,10 +58,12 @@ export function checkFiles(files: readonly string[], io: Pick<CliIO, 'readFile'>
   for (const file of files) {
     const text = io.readFile(file);
     const doc = parseDocument(file, text);
-    if (!doc.relevant) continue;
+    // Syntax errors first: the editor shows them (the JSON language does), so CI must not pass a broken config.
+    const syntax = syntaxErrorFindings(doc);
+    if (!doc.relevant && syntax.length === 0) continue;
     const index = new LineIndex(text);
     // The CLI reports findings only; fixes are computed by the editor and by suggest --write.
-    const findings = checkDocument(doc, { fixes: false, ...(transformers ? { transformersVersion: transformers } : {}) });
+    const findings = [...syntax, ...(doc.relevant ? checkDocument(doc, { fixes: false, ...(transformers ? { transformersVersion: transformers } : {}) }) : [])];
     for (const f of findings) {
       out.push({
         file,
@@ -140,8 +143,10 @@ export const run: CliCommand = async (argv, io) => {
     files = collectFiles(args.paths, io.readFile);
     results = checkFiles(files, io, args.transformers);
   } catch (e) {
-    io.stderr(`ropelens check: ${oneLine(e)}\n`);
-    return EXIT_USAGE;
+    // A path that cannot be read is a usage/I-O error (2); anything else thrown is a fault of ropelens (3).
+    const io2 = isIoError(e) || (e instanceof Error && e.message.startsWith('cannot read'));
+    io.stderr(`ropelens check: ${io2 ? '' : 'internal error: '}${oneLine(e)}\n`);
+    return io2 ? EXIT_USAGE : EXIT_INTERNAL;
   }
   if (args.format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
   else if (args.format === 'sarif') io.stdout(JSON.stringify(toSarif(results, io.cwd), null, 2) + '\n');

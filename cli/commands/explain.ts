@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { explainDocument, renderExplainText, type ExplainOptions } from '../../core/explain';
 import { detectDialect, parseDocument } from '../../core/parse/index';
 import { parseVersion } from '../../core/versions';
+import { boundedInt, MAX_CONTEXT_LENGTH } from '../../core/limits';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { parseOrExit, walkArgs } from '../args';
 
@@ -23,9 +24,9 @@ function parseArgs(argv: readonly string[]): Args | string {
   const err = walkArgs(argv, (a, value) => {
     if (a === '--json') json = true;
     else if (a === '--seq-len') {
-      const v = value();
-      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) return `--seq-len needs a positive integer, got ${v ?? 'nothing'}`;
-      opts.seqLen = Number(v);
+      const n = boundedInt(value(), '--seq-len', MAX_CONTEXT_LENGTH);
+      if (typeof n === 'string') return n;
+      opts.seqLen = n;
     } else if (a === '--transformers') {
       const v = value();
       if (v === undefined || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version like 4.45 or 5.15.0, got ${v ?? 'nothing'}`;

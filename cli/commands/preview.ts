@@ -9,6 +9,7 @@ import { yoursFromBlock } from '../../core/preview/yours';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { parseOrExit, walkArgs } from '../args';
+import { boundedInt, MAX_THREADS } from '../../core/limits';
 
 const USAGE =
   'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
@@ -89,7 +90,8 @@ function parseArgs(argv: readonly string[]): Args | string {
         break;
       }
       case '--threads': {
-        const n = positiveInt(value(), '--threads');
+        // Each thread is a worker with its own WebAssembly memory: an unbounded count ends in a fatal OOM.
+        const n = boundedInt(value(), '--threads', MAX_THREADS);
         if (typeof n === 'string') return n;
         threads = n;
         break;

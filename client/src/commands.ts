@@ -11,6 +11,7 @@ import {
   type ExtendYarnArgs,
 } from '../../common/protocol';
 import { parseContextLength, withIgnoredRule } from '../../common/settings';
+import { notificationText } from '../../core/markdown';
 
 export function registerCommands(context: vscode.ExtensionContext, client: LanguageClient, output: vscode.LogOutputChannel): void {
   // Command arguments come from menus, code actions and tests untyped; each handler narrows its own.
@@ -61,7 +62,7 @@ export function registerCommands(context: vscode.ExtensionContext, client: Langu
     const res = (await client.sendRequest('workspace/executeCommand', { command: CMD_SERVER_EXTEND_YARN, arguments: [args] })) as
       | { applied?: boolean; summary?: string; error?: string }
       | null;
-    if (res?.error) void vscode.window.showErrorMessage(`RoPE Lens: ${res.error}`);
+    if (res?.error) void vscode.window.showErrorMessage(notificationText(`RoPE Lens: ${res.error}`));
     else if (res?.summary) vscode.window.setStatusBarMessage(`RoPE Lens: ${res.summary}`, 5000);
     return res;
   });

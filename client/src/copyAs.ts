@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CMD_COPY_AS, CMD_SERVER_CONVERT, type ConvertArgs, type ConvertResult } from '../../common/protocol';
+import { notificationText } from '../../core/markdown';
 
 type Conversion = NonNullable<ConvertResult['conversions']>[number];
 
@@ -20,14 +21,14 @@ export function registerCopyAs(context: vscode.ExtensionContext, client: Languag
   const run = async (uriArg?: string | vscode.Uri, blockPath?: string, target?: string): Promise<Conversion | undefined> => {
     const res = await convert(client, uriArg, blockPath);
     if (!res?.conversions) {
-      void vscode.window.showWarningMessage(`RoPE Lens: ${res?.error ?? 'no rope block to copy.'}`);
+      void vscode.window.showWarningMessage(notificationText(`RoPE Lens: ${res?.error ?? 'no rope block to copy.'}`));
       return undefined;
     }
     let chosen: Conversion | undefined;
     if (target !== undefined) {
       chosen = res.conversions.find((c) => c.target === target);
       if (!chosen) {
-        void vscode.window.showErrorMessage(`RoPE Lens: unknown target "${target}" (${res.conversions.map((c) => c.target).join(', ')}).`);
+        void vscode.window.showErrorMessage(notificationText(`RoPE Lens: unknown target "${target}" (${res.conversions.map((c) => c.target).join(', ')}).`));
         return undefined;
       }
     } else {
@@ -42,7 +43,7 @@ export function registerCopyAs(context: vscode.ExtensionContext, client: Languag
     }
     if (!chosen) return undefined;
     if (!chosen.text) {
-      void vscode.window.showWarningMessage(`RoPE Lens: ${chosen.label} cannot express this block. ${chosen.notes.join(' ')}`);
+      void vscode.window.showWarningMessage(notificationText(`RoPE Lens: ${chosen.label} cannot express this block. ${chosen.notes.join(' ')}`));
       return chosen;
     }
     await vscode.env.clipboard.writeText(chosen.text);

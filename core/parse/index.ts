@@ -40,7 +40,8 @@ export function parseDocument(uri: string, text: string, languageId?: string): P
   if (!parser || (!detectDialect(uri, languageId))) return irrelevant(uri, text, dialect);
   try {
     return parser(uri, text);
-  } catch {
-    return irrelevant(uri, text, dialect);
+  } catch (e) {
+    // Reported, not hidden: checkDocument turns `failure` into an analysis-failed finding.
+    return { ...irrelevant(uri, text, dialect), relevant: true, failure: e instanceof Error ? e.message : String(e) };
   }
 }

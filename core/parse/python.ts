@@ -13,7 +13,8 @@ import {
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
 // needs import.meta.url, which a CommonJS (server/CLI) bundle does not have. `require` is bundled away by esbuild.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const TS = require('web-tree-sitter') as typeof import('web-tree-sitter');
+const BUNDLED_TS = require('web-tree-sitter') as typeof import('web-tree-sitter');
+type TreeSitter = typeof import('web-tree-sitter');
 
 /** File names in dist/wasm/ (copied there by esbuild.mjs). */
 export const PYTHON_WASM_FILES = { runtime: 'web-tree-sitter.wasm', grammar: 'tree-sitter-python.wasm' } as const;
@@ -24,14 +25,27 @@ export interface PythonInitOptions {
   grammarWasm?: Uint8Array;
   /** Or: a function giving a path/URL for each file name in PYTHON_WASM_FILES (Node reads paths, browsers fetch URLs). */
   locateWasm?: (file: string) => string;
+  /**
+   * A fresh, never-used copy of the web-tree-sitter module per call (Node: the .cjs re-required). After a wasm abort
+   * the old instance is dead for good (its memory and state are gone), so a restart needs a new one; without this
+   * option the bundled copy is used and a restart can only retry it.
+   */
+  loadRuntime?: () => TreeSitter;
+  /** Called after the parser was restarted following a wasm fault (the server re-checks open Python files). */
+  onRestart?: (cause: string) => void;
 }
 
 let parser: TsParser | undefined;
 let initPromise: Promise<void> | undefined;
+let initOptions: PythonInitOptions | undefined;
+/** The fault being recovered from while a restart is under way. */
+let restarting: string | undefined;
 
 /** Loads the runtime and the grammar once; later calls return the same promise. */
 export function initPython(opts: PythonInitOptions): Promise<void> {
+  initOptions = opts;
   initPromise ??= (async () => {
+    const TS = opts.loadRuntime?.() ?? BUNDLED_TS;
     const runtime: Record<string, unknown> = {};
     if (opts.runtimeWasm) runtime['wasmBinary'] = opts.runtimeWasm;
     else if (opts.locateWasm) runtime['locateFile'] = (name: string) => opts.locateWasm!(name);
@@ -47,6 +61,32 @@ export function initPython(opts: PythonInitOptions): Promise<void> {
     throw e;
   });
   return initPromise;
+}
+
+/** What a dead wasm instance throws: emscripten's abort (a RuntimeError "Aborted(...)"), a trap, out of memory. */
+function isWasmFault(e: unknown): boolean {
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
+  return e instanceof Error && /Aborted\(|out of memory|memory access out of bounds|unreachable/i.test(e.message);
+}
+
+/**
+ * Drops the dead parser and loads a fresh runtime and grammar in the background; files parsed meanwhile get an
+ * analysis-failed finding (parsePython throws), and `onRestart` tells the host to re-check them.
+ */
+function restartPython(cause: unknown): void {
+  const opts = initOptions;
+  parser = undefined;
+  initPromise = undefined;
+  const text = (cause instanceof Error ? cause.message : String(cause)).split('\n', 1)[0]!.slice(0, 200);
+  if (!opts) return;
+  restarting = text;
+  initPython(opts).then(
+    () => {
+      restarting = undefined;
+      opts.onRestart?.(text);
+    },
+    () => { /* stays marked: the next parse reports the fault again */ },
+  );
 }
 
 /** Where a block sits, so the writer can add members and context next to it. */
@@ -288,13 +328,23 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   const data: PythonData = { blockInfo: [], legacySubscripts: [], insertionSites: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'python', relevant: false, blocks: [], dialectData: data };
   if (!parser) {
+    // Mid-restart the file is not analysable: say so (an analysis-failed finding) rather than report it clean.
+    if (restarting) throw new Error(`the Python parser is restarting after a WebAssembly fault (${restarting})`);
     data.error = 'Python parser not initialised: call initPython() first';
     return doc;
   }
   // Cheap gate: files that never mention rope, nor load a model (where a block could be added), need no tree.
   const mentionsRope = /rope_(scaling|parameters)/.test(text);
   if (!mentionsRope && !/from_pretrained\(|\bLLM\(/.test(text)) return doc;
-  const tree = parser.parse(text);
+  let tree: ReturnType<TsParser['parse']>;
+  try {
+    // tree-sitter ends a comment only at \n: in a CR-only file one comment would swallow the rest. Same length, so
+    // every offset still points into `text`.
+    tree = parser.parse(text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text);
+  } catch (e) {
+    if (isWasmFault(e)) restartPython(e);
+    throw e;
+  }
   if (!tree) return doc;
   try {
     const pending: Pending[] = [];
@@ -339,8 +389,11 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     data.insertionSites.sort((a, b) => a.argsSpan.offset - b.argsSpan.offset);
     if (data.insertionSites[0]) data.insertionContext = data.insertionSites[0].context;
     doc.relevant = doc.blocks.length > 0 || data.legacySubscripts.length > 0 || data.insertionSites.length > 0;
+  } catch (e) {
+    if (isWasmFault(e)) restartPython(e);
+    throw e;
   } finally {
-    tree.delete();
+    if (parser) tree.delete();
   }
   return doc;
 }

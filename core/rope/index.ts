@@ -1,6 +1,7 @@
 // computeRope: the inverse frequencies and attention factor a rope block produces under a transformers release.
 // One module per method; this file resolves the type, the base (rope_theta) and the rotary dim, then dispatches.
 import { featuresFor, type VersionFeatures } from '../versions';
+import { rotaryDimProblem } from '../limits';
 import { headDimOf, ropeDimInfo, type RopeFacts } from './dim';
 import { computeDefault } from './default';
 import { computeDynamic } from './dynamic';
@@ -117,7 +118,13 @@ export function computeRope(input: RopeInput): RopeResult {
 
   const dimInfo = ropeDimInfo(facts, params, features);
   let dim = dimInfo.dim;
-  if (!Number.isFinite(dim) || dim < 2) {
+  // A dimension from the file sizes every per-dimension array below: past the limit it is reported, never allocated.
+  const dimProblem = rotaryDimProblem(dimInfo);
+  if (dimProblem !== undefined) {
+    const text = `${dimProblem}: not computed (values below assume 128 rotary dims)`;
+    error = error === undefined ? text : `${text}; ${error}`;
+    dim = 128;
+  } else if (!Number.isFinite(dim) || dim < 2) {
     notes.push('rotary dim unknown (no head_dim / hidden_size / num_attention_heads): assumed 128');
     dim = 128;
   }
@@ -138,7 +145,7 @@ export function computeRope(input: RopeInput): RopeResult {
     case 'ntk': r = computeNtk(methodInput); break;
     case 'proportional': {
       const h = headDimOf(facts, features).headDim;
-      ropeDim = Number.isFinite(h) ? h : dim;
+      ropeDim = Number.isFinite(h) && dimProblem === undefined ? h : dim;
       r = computeProportional(methodInput, ropeDim);
       break;
     }

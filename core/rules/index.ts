@@ -32,6 +32,9 @@ import { rule as llamaCppCtxNotRaised } from './llama-cpp-ctx-not-raised';
 import { rule as yarnAttnFactorMscale } from './yarn-attn-factor-mscale';
 import { rule as engineUnsupportedRopeType } from './engine-unsupported-rope-type';
 import { rule as legacyRopeTypeSubscript } from './legacy-rope-type-subscript';
+import { rule as valueOutOfRange } from './value-out-of-range';
+import { rule as analysisFailed } from './analysis-failed';
+import { rule as syntaxError } from './syntax-error';
 
 const RULES: readonly Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
@@ -42,6 +45,8 @@ const RULES: readonly Rule[] = [
   // Rules that read serving commands and scripts (shell, YAML, Python).
   maxModelLenAboveDerived, ropeFreqScaleConflict, llamaCppCtxNotRaised, yarnAttnFactorMscale, engineUnsupportedRopeType,
   legacyRopeTypeSubscript,
+  // Faults and values out of range (limits), syntax errors.
+  valueOutOfRange, analysisFailed, syntaxError,
 ];
 
 /** Every rule, in the order they run. */

@@ -33,14 +33,19 @@ export class DocumentCache {
     this.entries.delete(uri);
   }
 
+  /** Forgets every parse (after the Python parser restarted: results from the dead one are stale). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private parse(doc: TextDocument): ParsedDocument {
     const text = doc.getText();
     try {
       return parseDocument(doc.uri, text, doc.languageId);
     } catch (e) {
-      // A parser bug must not take features down: treat the file as not analysable.
+      // A parser bug must not take features down: the file gets one analysis-failed finding instead.
       this.onError(e);
-      return { uri: doc.uri, text, dialect: 'json', relevant: false, blocks: [] };
+      return { uri: doc.uri, text, dialect: 'json', relevant: true, blocks: [], failure: e instanceof Error ? e.message : String(e) };
     }
   }
 }

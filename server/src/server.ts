@@ -28,8 +28,13 @@ const state: ServerState = {
   cache: new DocumentCache(32, (e) => log(`parse failed: ${String(e)}`)),
   settings: new SettingsStore(connection),
   workspaceFolders: [],
-  // Python parses once its grammar is loaded; until then features wait (a few ms at start-up).
-  ready: loadDialects(__dirname, (e) => log(`Python dialect unavailable: ${String(e)}`)),
+  // Python parses once its grammar is loaded; until then features wait (a few ms at start-up). After a wasm abort the
+  // parser restarts on a fresh instance and every open document is checked again.
+  ready: loadDialects(__dirname, (e) => log(`Python dialect unavailable: ${String(e)}`), (cause) => {
+    log(`Python parser restarted after: ${cause}`);
+    state.cache.clear();
+    diagnostics.scheduleAll();
+  }),
   log,
 };
 const delay = Number(process.env['ROPELENS_DEBOUNCE_MS'] ?? '');

@@ -2,6 +2,7 @@
 // loopback only, a free port, its own XDG folders and user-data-dir under one temp folder (nothing written to $HOME),
 // its own process group so one signal stops the server, its extension hosts, language servers and file watchers.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,8 @@ export interface CodeServer {
   userDataDir: string;
   extensionsDir: string;
   logFile: string;
+  /** The password the workbench asks for (password auth), or undefined (no auth). */
+  password: string | undefined;
   /** Copies examples/ (or $E2E_WORKSPACE_SRC) into a fresh workspace folder under root and returns its path. */
   makeWorkspace(name: string): string;
   /** Workbench URL for a folder, optionally with a payload (extensionDevelopmentPath, extensionTestsPath). */
@@ -65,7 +68,19 @@ export interface StartOptions {
   keep?: boolean;
   /** Port to bind; 0 or absent picks a free one. */
   port?: number;
+  /** code-server's password auth with this password (`npm start`); absent: no auth (the test suites' own profile). */
+  password?: string;
+  /** Keep workspace trust on (VS Code asks before trusting a folder); absent: trust disabled (test suites). */
+  workspaceTrust?: boolean;
   log?: (line: string) => void;
+}
+
+/**
+ * How `npm start` runs code-server: password auth with a fresh random password (printed once beside the URL), and
+ * workspace trust kept on for a folder the user names (the scratch copy of examples/ is this repository's own).
+ */
+export function demoServerOptions(userFolder: boolean): Pick<StartOptions, 'password' | 'workspaceTrust'> {
+  return { password: randomBytes(18).toString('base64url'), workspaceTrust: userFolder };
 }
 
 export function codeServerInstalled(): boolean {
@@ -134,9 +149,11 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
   const extensionsDir = join(root, 'extensions');
   const xdg = { XDG_CONFIG_HOME: join(root, 'xdg', 'config'), XDG_DATA_HOME: join(root, 'xdg', 'data'), XDG_CACHE_HOME: join(root, 'xdg', 'cache') };
   for (const d of [join(userDataDir, 'User'), extensionsDir, ...Object.values(xdg)]) mkdirSync(d, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...(opts.settings ?? {}) }, null, 2));
+  const trust = opts.workspaceTrust ? { 'security.workspace.trust.enabled': true } : {};
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...(opts.settings ?? {}) }, null, 2));
   const config = join(root, 'config.yaml');
-  writeFileSync(config, 'auth: none\ncert: false\n');
+  // The password stays in this private temp folder (mode 600), never on a command line other users can read.
+  writeFileSync(config, opts.password ? `auth: password\npassword: ${JSON.stringify(opts.password)}\ncert: false\n` : 'auth: none\ncert: false\n', { mode: 0o600 });
   for (const ext of opts.installExtensions ?? []) {
     symlinkSync(ext.path, join(extensionsDir, ext.id));
   }
@@ -144,8 +161,8 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
   const logFile = join(root, 'code-server.log');
   const out = openSync(logFile, 'a');
   const args = [
-    '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', opts.password ? 'password' : 'none', '--disable-telemetry',
+    '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
   ];
   // detached: the child calls setsid(), so it leads its own process group and `kill(-pid)` reaches all its descendants.
@@ -176,7 +193,7 @@ export async function startCodeServer(opts: StartOptions = {}): Promise<CodeServ
   }
   const remoteUri = (p: string) => `vscode-remote://127.0.0.1:${port}${resolve(p)}`;
   return {
-    port, baseUrl, root, userDataDir, extensionsDir, logFile, exited,
+    port, baseUrl, root, userDataDir, extensionsDir, logFile, exited, password: opts.password,
     makeWorkspace(name) {
       const ws = join(root, 'workspaces', name);
       // E2E_WORKSPACE_SRC: another folder to copy instead (e.g. a modified copy of examples/).

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, globToRegExp, ignoredRulesFor, parseContextLength, parseSettings, withIgnoredRule } from '../../common/settings';
+import { globMatcher } from '../../common/glob';
+import { DEFAULT_SETTINGS, ignoredRulesFor, parseContextLength, parseSettings, withIgnoredRule } from '../../common/settings';
 
 test('parseSettings: defaults for missing or mistyped input', () => {
   assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);
@@ -31,14 +32,17 @@ test('parseSettings: typed values pass, bad rule severities are dropped, common 
   assert.equal(parseSettings({ transformersVersion: 'latest' }).transformersVersion, 'latest');
 });
 
-test('globToRegExp: *, **, ? and {a,b}', () => {
-  assert.ok(globToRegExp('**/config.json').test('config.json'));
-  assert.ok(globToRegExp('**/config.json').test('a/b/config.json'));
-  assert.ok(!globToRegExp('*/config.json').test('a/b/config.json'));
-  assert.ok(globToRegExp('models/*.json').test('models/x.json'));
-  assert.ok(!globToRegExp('models/*.json').test('models/x/y.json'));
-  assert.ok(globToRegExp('{a,b}/c?.yaml').test('b/c1.yaml'));
-  assert.ok(!globToRegExp('a.json').test('aXjson'), 'dots are literal');
+test('globMatcher: *, **, ? and {a,b}', () => {
+  const m = (g: string, p: string): boolean => globMatcher(g)!(p);
+  assert.ok(m('**/config.json', 'config.json'));
+  assert.ok(m('**/config.json', 'a/b/config.json'));
+  assert.ok(!m('*/config.json', 'a/b/config.json'));
+  assert.ok(m('models/*.json', 'models/x.json'));
+  assert.ok(!m('models/*.json', 'models/x/y.json'));
+  assert.ok(m('{a,b}/c?.yaml', 'b/c1.yaml'));
+  assert.ok(!m('a.json', 'aXjson'), 'dots are literal');
+  assert.ok(m('models/**', 'models/a/b/config.json'));
+  assert.ok(m('**/.hidden/*.yaml', 'x/.hidden/r.yaml'), 'dot folders match');
 });
 
 test('ignoredRulesFor matches exact relative paths and globs only', () => {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import { CMD_EXTEND_CONTEXT, CMD_SERVER_ADVISE, NOTIFY_ADVISE_PROGRESS, type AdviseArgs, type AdviseResponse } from '../../../common/protocol';
 import { parseContextLength } from '../../../common/settings';
+import { notificationText } from '../../../core/markdown';
 
 type Engine = NonNullable<AdviseArgs['engine']>;
 
@@ -114,7 +115,7 @@ async function runFlow(client: LanguageClient, uriArg: unknown, blockPathArg: un
   const infoRes = await advise(client, base);
   const info = infoRes?.info;
   if (!info?.relevant) {
-    void vscode.window.showWarningMessage(`RoPE Lens: ${infoRes?.error ?? 'this file has no model config or rope block to extend.'}`);
+    void vscode.window.showWarningMessage(notificationText(`RoPE Lens: ${infoRes?.error ?? 'this file has no model config or rope block to extend.'}`));
     return infoRes ?? undefined;
   }
   if (info.blockPath !== undefined && base.blockPath === undefined) base.blockPath = info.blockPath;
@@ -161,7 +162,7 @@ async function runFlow(client: LanguageClient, uriArg: unknown, blockPathArg: un
     : await advise(client, args);
   if (!res) return undefined;
   if (res.error || !res.advice) {
-    void vscode.window.showErrorMessage(`RoPE Lens: ${res.error ?? 'no advice'}`);
+    void vscode.window.showErrorMessage(notificationText(`RoPE Lens: ${res.error ?? 'no advice'}`));
     return res;
   }
   if (scripted) return res;

@@ -110,7 +110,13 @@ function quickFixes(doc: TextDocument, parsed: ParsedDocument, d: Diagnostic, op
 }
 
 function lineText(doc: TextDocument, line: number): string {
-  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/(\r\n|\r|\n)$/, '');
+}
+
+/** The document's own line break (CRLF, CR-only or LF), so an inserted comment line matches the file. */
+function eolOf(doc: TextDocument): string {
+  const first = doc.lineCount > 1 ? doc.getText({ start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }) : '';
+  return /\r\n$/.test(first) ? '\r\n' : /\r$/.test(first) ? '\r' : '\n';
 }
 
 /**
@@ -121,7 +127,7 @@ export function disableLineEdit(doc: TextDocument, line: number, ruleId: string)
   const l = line;
   if (l > 0 && /\\\s*$/.test(lineText(doc, l - 1))) return undefined;
   const indent = /^[ \t]*/.exec(lineText(doc, l))![0];
-  return { range: { start: { line: l, character: 0 }, end: { line: l, character: 0 } }, newText: `${indent}# ropelens-disable-next-line ${ruleId}\n` };
+  return { range: { start: { line: l, character: 0 }, end: { line: l, character: 0 } }, newText: `${indent}# ropelens-disable-next-line ${ruleId}${eolOf(doc)}` };
 }
 
 /** Adds the rule to an existing `# ropelens-disable-file` comment, or writes one at the top (after a shebang). */
@@ -139,7 +145,7 @@ export function disableFileEdit(doc: TextDocument, ruleId: string): TextEdit {
   const at = /^#!/.test(first) || /^#.*coding[:=]/.test(first) ? 1 : 0;
   if (at === 1 && doc.lineCount === 1) {
     const end = { line: 0, character: first.length };
-    return { range: { start: end, end }, newText: `\n# ropelens-disable-file ${ruleId}` };
+    return { range: { start: end, end }, newText: `${eolOf(doc)}# ropelens-disable-file ${ruleId}` };
   }
-  return { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: `# ropelens-disable-file ${ruleId}\n` };
+  return { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: `# ropelens-disable-file ${ruleId}${eolOf(doc)}` };
 }
