@@ -3,11 +3,13 @@
 import { ropeTypeOf, type ContextValue, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
 import { ropeDim, contextNumbers } from './rope/dim';
-import { summarizeBlock } from './rope/analysis';
+import { analyzeRope, ropeInputOf, summaryText, type RopeAnalysis } from './rope/analysis';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
 
 export interface HoverOptions {
   transformersVersion?: string;
+  /** Where the version came from ("ropelens.toml", "pinned in requirements.txt", …), shown at the end. */
+  transformersSource?: string;
 }
 
 export interface HoverResult {
@@ -130,32 +132,36 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
     lines.push(`transformers ${version} does not know \`${type}\`.`);
   }
   const ec = contextReach(block, features);
+  const math = analysis(block, options);
+  // One context statement per engine: transformers' reach here, vLLM's derived length beside it when it differs;
+  // the per-dimension line below carries no second "effective context".
+  const vllm = math?.effectiveContext.vllm ?? null;
+  const vllmPart = vllm !== null && vllm !== ec.effective ? ` vLLM derives max_model_len = ${fmt(vllm)}.` : '';
   if (ec.effective !== undefined && ec.original !== undefined && ec.factor !== undefined && type !== 'default') {
     const mpe = block.context.maxPositionEmbeddings?.value;
     // Llama 3.1 declares 131,072 over 8,192 × 8: say so rather than leave two numbers unexplained.
     const declared = typeof mpe === 'number' && mpe !== ec.effective ? ` The config declares max_position_embeddings = ${fmt(mpe)}.` : '';
-    lines.push(`Effective context: ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}`);
+    lines.push(`Effective context (transformers ${version}): ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}${vllmPart}`);
   } else if (type === 'default' && ec.effective !== undefined) {
     lines.push(`Context: ${fmt(ec.effective)} tokens (max_position_embeddings).`);
   }
   if (ec.notes.length) lines.push(`transformers ${version}: ${ec.notes.join(' ')}`);
   else lines.push(`transformers ${version} uses the block as written.`);
-  const dims = mathSummary(block, options);
-  if (dims) lines.push(dims);
+  if (math) lines.push(`Per dimension: ${summaryText(math.result, math.dims, { transformers: null, vllm: null, llamaCpp: { ctxSize: null, flags: [] }, notes: [] }, math.versionLabel)}`);
+  if (options.transformersSource) lines.push(`_transformers ${version}: ${options.transformersSource}._`);
   return lines.join('\n\n');
 }
 
 /** Largest rotary dim the per-dimension summary is computed for; beyond it the config is nonsense anyway. */
 const MAX_SUMMARY_DIM = 16384;
 
-/** The per-dimension line from the rope math, or nothing when the facts are missing or absurd. */
-function mathSummary(block: RopeBlock, options: HoverOptions): string | undefined {
+/** The rope math behind the per-dimension line, or nothing when the facts are missing or absurd. */
+function analysis(block: RopeBlock, options: HoverOptions): RopeAnalysis | undefined {
   try {
     const d = ropeDim(contextNumbers(block), block.params, featuresFor(options.transformersVersion));
     if (!Number.isFinite(d) || d < 2 || d > MAX_SUMMARY_DIM) return undefined;
     const opts = options.transformersVersion !== undefined ? { transformersVersion: options.transformersVersion } : {};
-    const s = summarizeBlock(block, opts);
-    return s ? `Per dimension: ${s}` : undefined;
+    return analyzeRope(ropeInputOf(block, opts));
   } catch {
     return undefined;
   }
