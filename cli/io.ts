@@ -4,6 +4,10 @@ export interface CliIO {
   stderr(text: string): void;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** The whole of standard input (for `-`); absent where there is none. */
+  readStdin?(): string;
+  /** Aborted on Ctrl-C (SIGINT) for commands that can stop early and keep what they have (preview). */
+  interrupt?: AbortSignal;
   cwd: string;
 }
 
@@ -11,6 +15,8 @@ export interface CliIO {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (128 + SIGINT), after printing what was done. */
+export const EXIT_INTERRUPTED = 130;
 
 /** A CLI subcommand: parses its own argv (after the subcommand name) and returns the exit code. */
 export type CliCommand = (argv: string[], io: CliIO) => Promise<number>;
