@@ -94,11 +94,12 @@ export function checkText(file: string, text: string, options: FileCheckOptions 
 }
 
 /** Checks files and returns results in path order; file names are as given (or found under a folder). */
-export function checkFiles(files: readonly string[], io: Pick<CliIO, 'readFile'>, options?: string | ((file: string) => FileCheckOptions)): CheckResult[] {
+export function checkFiles(files: readonly string[], io: Pick<CliIO, 'readFile'> & { cwd?: string }, options?: string | ((file: string) => FileCheckOptions)): CheckResult[] {
   const out: CheckResult[] = [];
   for (const file of files) {
     const opts = typeof options === 'function' ? options(file) : options ? { transformersVersion: options } : {};
-    out.push(...checkText(file, io.readFile(file), opts));
+    // Names are as shown (relative to the working folder); read them from there.
+    out.push(...checkText(file, io.readFile(io.cwd ? resolve(io.cwd, file) : file), opts));
   }
   return out;
 }
@@ -166,7 +167,7 @@ export const run: CliCommand = async (argv, io) => {
   }
   const projects = new ProjectCache();
   const projectOf = (file: string): ProjectFacts => projects.get(dirname(resolve(io.cwd, file)));
-  const runOf = (file: string) => fileRun(projectOf(file), file, args.transformers, io.cwd);
+  const runOf = (file: string) => fileRun(projectOf(file), resolve(io.cwd, file), args.transformers, io.cwd);
   let files: string[];
   let skipped: Skipped[];
   let results: CheckResult[];
