@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/main';
@@ -215,4 +215,24 @@ test('closed pipe: the bin exits 0 quietly when its reader goes away (EPIPE)', a
   });
   assert.equal(result.err, '', 'no stack trace');
   assert.equal(result.code, 0);
+});
+
+test('the problem matcher the extension contributes matches every finding line of the text format', async () => {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { contributes: { problemMatchers: Array<{ name: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; code: number; message: number } }> } };
+  const m = pkg.contributes.problemMatchers.find((x) => x.name === 'ropelens')!;
+  const re = new RegExp(m.pattern.regexp);
+  const dir = project({ 'a/config.json': WARNS, 'b/config.json': BROKEN });
+  const text = await run(dir, ['check', '.']);
+  const json = JSON.parse((await run(dir, ['check', '--format', 'json', '.'])).out) as Array<{ file: string; severity: string; code: string; message: string; range: { start: { line: number; character: number } } }>;
+  const lines = text.out.split('\n').filter((l) => re.test(l));
+  assert.equal(lines.length, json.length, text.out);
+  lines.forEach((l, i) => {
+    const g = re.exec(l)!;
+    assert.equal(g[m.pattern.file], json[i]!.file);
+    assert.equal(Number(g[m.pattern.line]), json[i]!.range.start.line + 1);
+    assert.equal(Number(g[m.pattern.column]), json[i]!.range.start.character + 1);
+    assert.equal(g[m.pattern.severity], json[i]!.severity);
+    assert.equal(g[m.pattern.code], json[i]!.code);
+    assert.equal(g[m.pattern.message], json[i]!.message);
+  });
 });
