@@ -135,10 +135,17 @@ export const run: CliCommand = async (argv, io) => {
       let engine: PreviewEngine | undefined;
       try {
         engine = new PreviewEngine(await nodeWasmRuntime(1), loadPreviewAssets());
-        m = await measureAdvice(engine, advice, res.engine, args.budget !== undefined ? { budget: args.budget } : {});
+        m = await measureAdvice(engine, advice, res.engine, {
+          ...(args.budget !== undefined ? { budget: args.budget } : {}),
+          ...(io.interrupt ? { signal: io.interrupt } : {}),
+        });
       } catch (e) {
-        io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
-        return EXIT_USAGE;
+        // Ctrl-C (cli/terminal.ts): the advice without numbers, said so.
+        if (isPreviewError(e) && e.code === 'cancelled') io.stderr('ropelens suggest: measurement interrupted; advice without measurement\n');
+        else {
+          io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+          return EXIT_USAGE;
+        }
       } finally {
         await engine?.dispose();
       }
