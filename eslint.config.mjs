@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   // Build and start scripts run in Node.
-  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   // Values copied verbatim from the models' config.json files (float32 round trips), kept as written there.
   { files: ['core/known-models.ts'], rules: { 'no-loss-of-precision': 'off' } },
   boundary(['core/**/*.ts'], { layers: ['client', 'server', 'cli', 'host', 'common', 'media'], paths: [...editor, ...lsp, ...node] }),

@@ -4,6 +4,10 @@ export interface CliIO {
   stderr(text: string): void;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** The whole of standard input (for `-`); absent where there is none. */
+  readStdin?(): string;
+  /** Aborted on Ctrl-C (SIGINT) for commands that can stop early and keep what they have (preview). */
+  interrupt?: AbortSignal;
   cwd: string;
 }
 
@@ -24,6 +28,8 @@ export function firstLine(e: unknown): string {
 export function isIoError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((e as { code: string }).code);
 }
+/** Stopped by Ctrl-C (128 + SIGINT), after printing what was done. */
+export const EXIT_INTERRUPTED = 130;
 
 /** A CLI subcommand: parses its own argv (after the subcommand name) and returns the exit code. */
 export type CliCommand = (argv: string[], io: CliIO) => Promise<number>;

@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { version } from '../package.json';
 import { loadDialects } from '../host/dialects';
 import { COMMANDS } from './commands/index';
+import { COMMAND_HELP } from './help';
 import { EXIT_INTERNAL, EXIT_USAGE, firstLine, isIoError, type CliIO } from './io';
+import { installTerminalManners, isEpipe } from './terminal';
 
 export function helpText(): string {
   const names = Object.keys(COMMANDS);
@@ -19,19 +21,28 @@ export function helpText(): string {
     '',
     ...names.map((n) => `  ${COMMANDS[n]!.usage}`),
     '',
-    'Options: --help, --version. Exit codes: 0 ok, 1 error-level findings, 2 usage or I/O error, 3 internal error.',
+    'Options: --help, --version; `ropelens <command> --help` describes every option of a command, with an example.',
+    'Exit codes: 0 ok, 1 findings (error level, or warnings beyond --max-warnings), 2 usage or I/O error, 3 internal error.',
   ].join('\n');
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? rest[0] : undefined;
-    if (topic && COMMANDS[topic]) io.stdout(`Usage: ${COMMANDS[topic].usage}\n`);
-    else io.stdout(helpText() + '\n');
-    return first === undefined ? EXIT_USAGE : 0;
+  if (first === undefined) {
+    // No arguments is a usage error: the help goes to stderr (exit 2), so `ropelens | …` pipes nothing.
+    io.stderr(helpText() + '\n');
+    return EXIT_USAGE;
   }
-  if (first === '--version' || first === '-v') {
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && !COMMANDS[topic]) {
+      io.stderr(`ropelens help: unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+      return EXIT_USAGE;
+    }
+    io.stdout(topic ? commandHelp(topic) : helpText() + '\n');
+    return 0;
+  }
+  if (first === '--version' || first === '-v' || first === '-V') {
     io.stdout(`${version}\n`);
     return 0;
   }
@@ -41,7 +52,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`Usage: ${cmd.usage}\n`);
+    io.stdout(commandHelp(first));
     return 0;
   }
   try {
@@ -55,18 +66,29 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+function commandHelp(name: string): string {
+  return COMMAND_HELP[name] ?? `Usage: ${COMMANDS[name]!.usage}\n`;
+}
+
 export const nodeIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   readFile: (p) => readFileSync(p, 'utf8'),
   writeFile: (p, t) => writeFileSync(p, t, 'utf8'),
+  readStdin: (() => {
+    let text: string | undefined;
+    return () => (text ??= readFileSync(0, 'utf8'));
+  })(),
   cwd: process.cwd(),
 };
 
 // Run when executed (node dist/cli.js, the bin), not when imported by tests.
 if (typeof require !== 'undefined' && require.main === module) {
-  // Faults outside the awaited path (a timer, a worker callback) end the run with one line and exit 3, not a stack.
+  installTerminalManners(nodeIO, process.argv[2]);
+  // Faults outside the awaited path (a timer, a worker callback) end the run with one line and exit 3, not a stack;
+  // a closed pipe is not a fault.
   const crash = (e: unknown): void => {
+    if (isEpipe(e)) process.exit(0);
     process.stderr.write(`ropelens: internal error: ${firstLine(e)}\n`);
     process.exit(EXIT_INTERNAL);
   };

@@ -110,6 +110,8 @@ export interface StatusParams {
   relevant: boolean;
   blockCount: number;
   transformersVersion: string;
+  /** Where the version came from (a setting, ropelens.toml, a requirements pin, the default). */
+  transformersSource?: string;
 }
 
 /** What a diagnostic carries in `data`, so code actions never re-run analysis. */

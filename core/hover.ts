@@ -3,15 +3,16 @@
 import { ropeTypeOf, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
 import { ctxNum, num } from './numbers';
-import { contextNumbers } from './rope/dim';
-import { summarizeBlock } from './rope/analysis';
-import { ropeDimInfo } from './rope/dim';
+import { contextNumbers, ropeDimInfo } from './rope/dim';
+import { analyzeRope, ropeInputOf, summaryText, type RopeAnalysis } from './rope/analysis';
 import { rotaryDimProblem } from './limits';
 import { mdCode, mdText } from './markdown';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
 
 export interface HoverOptions {
   transformersVersion?: string;
+  /** Where the version came from ("ropelens.toml", "pinned in requirements.txt", …), shown at the end. */
+  transformersSource?: string;
 }
 
 export interface HoverResult {
@@ -126,33 +127,38 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
     lines.push(`transformers ${version} does not know ${mdCode(type)}.`);
   }
   const ec = contextReach(block, features);
+  const { math, problem } = analysis(block, options);
+  // One context statement per engine: transformers' reach here, vLLM's derived length beside it when it differs;
+  // the per-dimension line below carries no second "effective context".
+  const vllm = math?.effectiveContext.vllm ?? null;
+  const vllmPart = vllm !== null && vllm !== ec.effective ? ` vLLM derives max_model_len = ${fmt(vllm)}.` : '';
   if (ec.effective !== undefined && ec.original !== undefined && ec.factor !== undefined && type !== 'default') {
     const mpe = block.context.maxPositionEmbeddings?.value;
     // Llama 3.1 declares 131,072 over 8,192 × 8: say so rather than leave two numbers unexplained.
     const declared = typeof mpe === 'number' && mpe !== ec.effective ? ` The config declares max_position_embeddings = ${fmt(mpe)}.` : '';
-    lines.push(`Effective context: ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}`);
+    lines.push(`Effective context (transformers ${version}): ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}${vllmPart}`);
   } else if (type === 'default' && ec.effective !== undefined) {
     lines.push(`Context: ${fmt(ec.effective)} tokens (max_position_embeddings).`);
   }
   if (ec.notes.length) lines.push(`transformers ${version}: ${ec.notes.join(' ')}`);
   else lines.push(`transformers ${version} uses the block as written.`);
-  const dims = mathSummary(block, options);
-  if (dims) lines.push(dims);
+  if (math) lines.push(`Per dimension: ${summaryText(math.result, math.dims, { transformers: null, vllm: null, llamaCpp: { ctxSize: null, flags: [] }, notes: [] }, math.versionLabel)}`);
+  else if (problem) lines.push(`Per dimension: not computed (${mdText(problem)}).`);
+  if (options.transformersSource) lines.push(`_transformers ${version}: ${options.transformersSource}._`);
   return lines.join('\n\n');
 }
 
-/** The per-dimension line from the rope math, or nothing when the facts are missing or absurd. */
-function mathSummary(block: RopeBlock, options: HoverOptions): string | undefined {
+/** The rope math behind the per-dimension line; `problem` when a dimension is absurd (then nothing is computed). */
+function analysis(block: RopeBlock, options: HoverOptions): { math?: RopeAnalysis; problem?: string } {
   try {
     const info = ropeDimInfo(contextNumbers(block), block.params, featuresFor(options.transformersVersion));
     const problem = rotaryDimProblem(info);
-    if (problem !== undefined) return `Per dimension: not computed (${mdText(problem)}).`;
-    if (!Number.isFinite(info.dim) || info.dim < 2) return undefined;
+    if (problem !== undefined) return { problem };
+    if (!Number.isFinite(info.dim) || info.dim < 2) return {};
     const opts = options.transformersVersion !== undefined ? { transformersVersion: options.transformersVersion } : {};
-    const s = summarizeBlock(block, opts);
-    return s ? `Per dimension: ${s}` : undefined;
+    return { math: analyzeRope(ropeInputOf(block, opts)) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

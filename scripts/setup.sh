@@ -5,6 +5,10 @@
 #   bash scripts/setup.sh            (SKIP_APT=1 when the packages are already there or you have no sudo)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# onnxruntime-node (a dev dependency, for the native benchmark row) downloads CUDA binaries in its postinstall on
+# linux/x64; its install script reads ONNXRUNTIME_NODE_INSTALL=skip (script/install-utils.js in 1.30), and the CPU
+# binaries ship in the package. (An .npmrc key did the same but npm warns about unknown project config keys.)
+export ONNXRUNTIME_NODE_INSTALL=skip
 export DEBIAN_FRONTEND=noninteractive npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
 step() {

@@ -1,6 +1,6 @@
 // `ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE`: what every rope block in FILE does to
 // each rotary dimension (see core/explain.ts).
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { explainDocument, renderExplainText, type ExplainOptions } from '../../core/explain';
 import { detectDialect, parseDocument } from '../../core/parse/index';
@@ -8,18 +8,25 @@ import { parseVersion } from '../../core/versions';
 import { boundedInt, MAX_CONTEXT_LENGTH } from '../../core/limits';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { parseOrExit, walkArgs } from '../args';
+import { versionChoice } from '../project';
+import { findProject } from '../../host/projectConfig';
 
-const USAGE = 'usage: ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE';
+const USAGE = 'usage: ropelens explain [--json] [--seq-len N] [--transformers VERSION] [--stdin-filename NAME] FILE|-';
 
 interface Args {
   json: boolean;
   file: string;
+  stdinFilename?: string;
+  /** --transformers as typed. */
+  flagVersion?: string;
   opts: ExplainOptions;
 }
 
 function parseArgs(argv: readonly string[]): Args | string {
   let json = false;
   let file: string | undefined;
+  let stdinFilename: string | undefined;
+  let flagVersion: string | undefined;
   const opts: ExplainOptions = {};
   const err = walkArgs(argv, (a, value) => {
     if (a === '--json') json = true;
@@ -30,7 +37,10 @@ function parseArgs(argv: readonly string[]): Args | string {
     } else if (a === '--transformers') {
       const v = value();
       if (v === undefined || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version like 4.45 or 5.15.0, got ${v ?? 'nothing'}`;
-      if (v !== 'latest') opts.transformersVersion = v;
+      flagVersion = v;
+    } else if (a === '--stdin-filename') {
+      stdinFilename = value();
+      if (!stdinFilename) return '--stdin-filename needs the name the text on standard input goes by';
     } else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (file !== undefined) return `one FILE expected, got ${file} and ${a}`;
     else file = a;
@@ -38,27 +48,44 @@ function parseArgs(argv: readonly string[]): Args | string {
   });
   if (err !== undefined) return err;
   if (file === undefined) return 'missing FILE';
-  return { json, file, opts };
+  return { json, file, opts, ...(stdinFilename ? { stdinFilename } : {}), ...(flagVersion ? { flagVersion } : {}) };
 }
 
 export const run: CliCommand = async (argv, io) => {
   const args = parseOrExit('explain', USAGE, argv, io, parseArgs);
   if (typeof args === 'number') return args;
-  const path = isAbsolute(args.file) ? args.file : resolve(io.cwd, args.file);
+  const stdin = args.file === '-';
+  let text: string;
+  // Standard input goes by --stdin-filename (its dialect), else JSON when it starts with '{', else a command line.
+  let name = args.file;
+  if (stdin) {
+    if (!io.readStdin) {
+      io.stderr('ropelens explain: no standard input to read\n');
+      return EXIT_USAGE;
+    }
+    text = io.readStdin();
+    name = args.stdinFilename ?? (text.trimStart().startsWith('{') ? 'stdin.json' : 'stdin.sh');
+  }
+  const path = isAbsolute(name) ? name : resolve(io.cwd, name);
   const uri = pathToFileURL(path).href;
   if (!detectDialect(uri)) {
-    io.stderr(`ropelens explain: ${args.file}: not a file RoPE Lens reads (.json, .py, .yaml, .sh)\n`);
+    io.stderr(`ropelens explain: ${name}: not a file RoPE Lens reads (.json, .py, .yaml, .sh, Dockerfile, Makefile)\n`);
     return EXIT_USAGE;
   }
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    io.stderr(`ropelens explain: cannot read ${args.file}${code ? ` (${code})` : ''}\n`);
-    return EXIT_USAGE;
+  if (!stdin) {
+    try {
+      text = io.readFile(path);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      io.stderr(`ropelens explain: cannot read ${args.file}${code ? ` (${code})` : ''}\n`);
+      return EXIT_USAGE;
+    }
   }
-  const result = explainDocument(parseDocument(uri, text), args.opts);
-  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : renderExplainText(result, args.file));
+  // The version: --transformers, else the project's config or pin (as `check` reads them), said in the header.
+  const choice = versionChoice(findProject(dirname(path)), args.flagVersion, io.cwd);
+  const opts: ExplainOptions = { ...args.opts, ...(choice.version !== 'latest' ? { transformersVersion: choice.version } : {}) };
+  const result = explainDocument(parseDocument(uri, text!), opts);
+  const header = `transformers ${choice.version} (${choice.source})\n`;
+  io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : header + renderExplainText(result, stdin ? (args.stdinFilename ?? '<stdin>') : args.file));
   return EXIT_OK;
 };

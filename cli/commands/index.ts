@@ -17,17 +17,17 @@ export const COMMANDS: Record<string, CommandEntry> = {
   check: {
     run: check,
     summary: 'diagnose rope blocks in model configs (files or folders)',
-    usage: 'ropelens check [--format text|json|sarif] [--transformers VERSION] PATH...',
+    usage: 'ropelens check [--format text|json|sarif|github] [--transformers VERSION] [--max-warnings N] [--stdin-filename NAME] [--verbose] PATH...|-',
   },
   explain: {
     run: explain,
     summary: 'what every rope block does: per-dimension frequencies, attention factor, effective context per engine',
-    usage: 'ropelens explain [--json] [--seq-len N] [--transformers VERSION] FILE',
+    usage: 'ropelens explain [--json] [--seq-len N] [--transformers VERSION] [--stdin-filename NAME] FILE|-',
   },
   preview: {
     run: preview,
     summary: 'measure perplexity and needle retrieval per scaling method and length on the bundled mini-model',
-    usage: 'ropelens preview [--methods ...] [--lengths 1x,2x,...] [--factor-policy per-length|static] [--probe ppl,needle] [--budget S] [--threads N] [--json] [FILE]',
+    usage: 'ropelens preview [--methods ...] [--lengths 1x,2x,...] [--factor-policy per-length|static] [--static-factor S] [--probe ppl,needle] [--budget S] [--needles N] [--eval-bytes N] [--threads N] [--json] [FILE]',
   },
   suggest: {
     run: suggest,

@@ -4,9 +4,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectDialect, parseDocument } from '../../core/parse/index';
 import { PreviewEngine } from '../../core/preview/engine';
-import { isPreviewError, type FactorPolicy, type PreviewMethod, type PreviewProbe, type PreviewRequest, type PreviewResult } from '../../core/preview/types';
+import { isPreviewError, type FactorPolicy, type PreviewCell, type PreviewMethod, type PreviewProbe, type PreviewRequest, type PreviewResult } from '../../core/preview/types';
 import { yoursFromBlock } from '../../core/preview/yours';
-import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { parseOrExit, walkArgs } from '../args';
 import { boundedInt, MAX_THREADS } from '../../core/limits';
@@ -171,6 +171,16 @@ export function renderPreviewTable(r: PreviewResult): string {
   return out.join('\n') + '\n';
 }
 
+/** The cells an interrupted run measured, one line each (the table needs every cell). */
+export function renderPartial(cells: readonly PreviewCell[]): string {
+  if (!cells.length) return 'interrupted before the first cell\n';
+  return cells.map((c) => {
+    // Needle accuracy with its sample size (n prompts), as in the full table's samples line.
+    const parts = [c.perplexity !== undefined ? `ppl ${fmt(c.perplexity, 3)}` : '', c.needleAccuracy !== undefined ? `needle ${Math.round(c.needleAccuracy * 100)}% (n = ${c.needles ?? '?'})` : ''].filter(Boolean);
+    return `${c.method} at ${c.lengthMultiple}×L0 (${c.length}): ${parts.join(', ')}`;
+  }).join('\n') + '\n';
+}
+
 export const run: CliCommand = async (argv, io) => {
   const args = parseOrExit('preview', USAGE, argv, io, parseArgs);
   if (typeof args === 'number') return args;
@@ -180,12 +190,26 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   let engine: PreviewEngine | undefined;
+  // Ctrl-C (io.interrupt, cli/terminal.ts) stops the run within one forward pass; the cells done so far are kept.
+  const done: PreviewCell[] = [];
+  let total = 0;
   try {
     engine = new PreviewEngine(await nodeWasmRuntime(args.threads), loadPreviewAssets());
-    const result = await engine.run(args.request);
+    const result = await engine.run(args.request, {
+      ...(io.interrupt ? { signal: io.interrupt } : {}),
+      onProgress: (p) => {
+        done.push(p.cell);
+        total = p.total;
+      },
+    });
     io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : renderPreviewTable(result));
     return EXIT_OK;
   } catch (e) {
+    if (isPreviewError(e) && e.code === 'cancelled') {
+      io.stdout(args.json ? JSON.stringify({ interrupted: true, results: done }, null, 2) + '\n' : renderPartial(done));
+      io.stderr(`ropelens preview: interrupted after ${done.length}${total ? ` of ${total}` : ''} cells\n`);
+      return EXIT_INTERRUPTED;
+    }
     const msg = isPreviewError(e) ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e);
     io.stderr(`ropelens preview: ${msg}\n`);
     return EXIT_USAGE;

@@ -2,13 +2,12 @@
 // the "Extend context…" advisor (core/advisor) by default: recommendation, reason, notes, warnings and the change as a
 // diff (or written with --write). `--method yarn` forces the plain YaRN extension (the earlier behaviour).
 import { parseContextLength } from '../../common/settings';
-import { adviseFor, isEngine } from '../../core/advisor/apply';
+import { adviseFor, extendYarn, isEngine } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
 import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
 import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../core/advisor/measure';
 import { methodLabel } from '../../core/advisor/recommend';
 import { applyEdits, type TextEdit } from '../../core/edits';
-import { extendWithYarn } from '../../core/fixes/extend-yarn';
 import type { Engine } from '../../core/model';
 import { parseDocument } from '../../core/parse/index';
 import { PreviewEngine } from '../../core/preview/engine';
@@ -110,7 +109,7 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   if (args.method === 'yarn') {
-    const res = extendWithYarn(doc, doc.blocks[0], args.target, {});
+    const res = extendYarn(doc, doc.blocks[0], args.target);
     if (!res.ok) {
       io.stderr(`ropelens suggest: ${res.summary}\n`);
       return EXIT_USAGE;
@@ -136,10 +135,17 @@ export const run: CliCommand = async (argv, io) => {
       let engine: PreviewEngine | undefined;
       try {
         engine = new PreviewEngine(await nodeWasmRuntime(1), loadPreviewAssets());
-        m = await measureAdvice(engine, advice, res.engine, args.budget !== undefined ? { budget: args.budget } : {});
+        m = await measureAdvice(engine, advice, res.engine, {
+          ...(args.budget !== undefined ? { budget: args.budget } : {}),
+          ...(io.interrupt ? { signal: io.interrupt } : {}),
+        });
       } catch (e) {
-        io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
-        return EXIT_USAGE;
+        // Ctrl-C (cli/terminal.ts): the advice without numbers, said so.
+        if (isPreviewError(e) && e.code === 'cancelled') io.stderr('ropelens suggest: measurement interrupted; advice without measurement\n');
+        else {
+          io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
+          return EXIT_USAGE;
+        }
       } finally {
         await engine?.dispose();
       }
@@ -152,7 +158,9 @@ export const run: CliCommand = async (argv, io) => {
   if (advice.engineFlags.length && doc.dialect !== 'shell') lines.push(`serve with: ${advice.engineFlags.join(' ')}`);
   io.stdout(lines.join('\n').replace(/\n+$/, '') + '\n\n');
   if (res.edits.length === 0) {
-    io.stdout('No change: plain RoPE needs no scaling block (an existing one is left as is).\n');
+    io.stdout(advice.method === 'none'
+      ? 'No change: plain RoPE needs no scaling block (an existing one is left as is).\n'
+      : 'No change: the file already says this.\n');
     return EXIT_OK;
   }
   io.stdout(`${res.summary}\n`);

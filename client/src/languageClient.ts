@@ -20,7 +20,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     // The server pulls settings with workspace/configuration; this only makes the client announce changes.
-    synchronize: { configurationSection: 'ropelens' },
+    synchronize: {
+      configurationSection: 'ropelens',
+      // The project config and the transformers pin (host/projectConfig.ts) are re-read when these change.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{ropelens.toml,pyproject.toml,requirements*.txt}'),
+    },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationFailedHandler: (e) => {
@@ -41,23 +45,30 @@ export function trackStatus(context: vscode.ExtensionContext, client: LanguageCl
   item.command = { title: 'Show output', command: 'ropelens.showOutput' };
   context.subscriptions.push(item);
   const relevant = new Map<string, boolean>();
+  // The version the server resolved per document (setting, project file, pin or default) and where it came from.
+  const versions = new Map<string, { version: string; source?: string }>();
 
   const refresh = (): void => {
     const editor = vscode.window.activeTextEditor;
     const uri = editor?.document.uri;
     const settings = parseSettings(vscode.workspace.getConfiguration('ropelens', uri));
-    item.text = settings.enable ? `transformers ${settings.transformersVersion}` : 'RoPE Lens off';
-    item.detail = 'RoPE Lens describes this transformers release (setting ropelens.transformersVersion)';
+    const v = uri ? versions.get(uri.toString()) : undefined;
+    item.text = settings.enable ? `transformers ${v?.version ?? settings.transformersVersion}` : 'RoPE Lens off';
+    item.detail = `RoPE Lens describes this transformers release (${v?.source ?? 'setting ropelens.transformersVersion, else the project file or pin'})`;
     void vscode.commands.executeCommand('setContext', 'ropelens.activeHasRopeContext', uri ? relevant.get(uri.toString()) === true : false);
   };
 
   context.subscriptions.push(
     client.onNotification(NOTIFY_STATUS, (s: StatusParams) => {
       relevant.set(s.uri, s.relevant);
+      versions.set(s.uri, { version: s.transformersVersion, ...(s.transformersSource ? { source: s.transformersSource } : {}) });
       refresh();
     }),
     vscode.window.onDidChangeActiveTextEditor(refresh),
-    vscode.workspace.onDidCloseTextDocument((d) => relevant.delete(d.uri.toString())),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      relevant.delete(d.uri.toString());
+      versions.delete(d.uri.toString());
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ropelens')) refresh();
     }),

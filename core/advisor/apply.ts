@@ -107,7 +107,7 @@ function insertFlagsStep(params: Record<string, unknown>, original: number): Ste
 }
 
 /** The TextEdits that carry out `advice` on the file (no edits for plain RoPE: see README "Extend context…"). */
-export function applyAdvice(doc: ParsedDocument, block: RopeBlock | undefined, advice: Advice, target: number, api?: 'v4' | 'v5'): { edits: TextEdit[]; summary: string } | string {
+export function applyAdvice(doc: ParsedDocument, block: RopeBlock | undefined, advice: Pick<Advice, 'method' | 'params' | 'maxPositionEmbeddings'>, target: number, api?: 'v4' | 'v5'): { edits: TextEdit[]; summary: string } | string {
   // Plain RoPE: the target fits. An existing scaling block is left alone: a model fine-tuned with it needs it.
   if (advice.method === 'none') return { edits: [], summary: '' };
   const bare = !block && doc.blocks.length === 0 && (shellData(doc)?.commands.length ?? 0) > 0;
@@ -129,19 +129,45 @@ export function applyAdvice(doc: ParsedDocument, block: RopeBlock | undefined, a
       maxPositionEmbeddings: advice.maxPositionEmbeddings,
       ...(api ? { api } : {}),
     });
-    if (!res.ok) return res.summary;
+    // A block already as advised: on a command line the context flag may still need writing.
+    if (!res.ok && !(res.unchanged && commandLine)) return res.summary;
     const edits = res.edits;
-    steps.push(() => edits);
-    summary = res.summary.replace(/\.$/, '');
+    if (edits.length) steps.push(() => edits);
+    summary = res.ok ? res.summary.replace(/\.$/, '') : `${methodLabel(advice.method)} block already as advised`;
   }
   const cmd = commandLine ? commandOf(doc, block ?? doc.blocks[0]) : undefined;
   const flag = cmd ? ENGINES[cmd.engine].contextFlag : undefined;
-  if (commandLine) steps.push(contextFlagStep(bare ? undefined : (block ?? doc.blocks[0])?.path, target));
+  let flagWritten = false;
+  if (commandLine) {
+    const step = contextFlagStep(bare ? undefined : (block ?? doc.blocks[0])?.path, target);
+    steps.push((d) => {
+      const e = step(d);
+      flagWritten = e.length > 0;
+      return e;
+    });
+  }
   // editSequence re-parses between steps; a single pre-computed step is returned as is.
-  const edits = steps.length === 1 ? steps[0]!(doc) : editSequence(doc, steps);
-  if (edits.length === 0) return 'Nothing to change: the file already says this.';
-  if (flag) summary += `; ${flag} ${target}`;
+  const edits = steps.length === 1 ? steps[0]!(doc) : steps.length === 0 ? [] : editSequence(doc, steps);
+  // The file already says what is advised: advice without a change (not an error).
+  if (edits.length === 0) return { edits: [], summary: '' };
+  if (flag && flagWritten) summary += `; ${flag} ${target}`;
   return { edits, summary };
+}
+
+/**
+ * "Extend context with YaRN…" (and `suggest --method yarn`): YaRN to `target` whatever the advisor would pick, written
+ * the way the advisor writes it, so a command line gets its engine's context flag too.
+ */
+export function extendYarn(doc: ParsedDocument, block: RopeBlock | undefined, target: number, api?: 'v4' | 'v5'): { ok: true; edits: TextEdit[]; summary: string } | { ok: false; summary: string } {
+  const orig = originalContext(doc, block);
+  if (typeof orig === 'string') return { ok: false, summary: orig };
+  if (!Number.isSafeInteger(target) || target <= 0) return { ok: false, summary: `Target context must be a positive integer, got ${String(target)}.` };
+  if (target <= orig.value) return { ok: false, summary: `Target ${target} is not beyond the native context ${orig.value}: no YaRN needed.` };
+  const params = { rope_type: 'yarn', factor: target / orig.value, original_max_position_embeddings: orig.value };
+  const res = applyAdvice(doc, block, { method: 'yarn', params, maxPositionEmbeddings: target }, target, api);
+  if (typeof res === 'string') return { ok: false, summary: res };
+  if (res.edits.length === 0) return { ok: false, summary: 'Nothing to change: the file already says this.' };
+  return { ok: true, edits: res.edits, summary: `${res.summary}.` };
 }
 
 /** Advice for the document (or one block) plus the edits that write it and a diff preview. */
@@ -175,9 +201,7 @@ export function adviseFor(doc: ParsedDocument, block: RopeBlock | undefined, req
     if (e instanceof AdviceError) return { ok: false, error: e.message };
     throw e;
   }
-  if (advice.params['finetuned'] === true && (block ?? doc.blocks[0] ?? { dialect: doc.dialect }).dialect === 'shell') {
-    advice.warnings.push('llama.cpp reads the fine-tuned YaRN flag from the GGUF (rope.scaling.finetuned, which convert_hf_to_gguf.py copies from config.json\'s `finetuned`); there is no command-line flag, so set it in config.json before converting.');
-  }
+
   if (served && req.engine && req.engine !== served) advice.notes.unshift(`This command runs ${ENGINES[served].label}, so the advice is for ${ENGINES[served].label}, not ${ENGINES[req.engine].label}.`);
   const current = block ?? doc.blocks[0];
   const currentType = current ? current.params['rope_type'] ?? current.params['type'] : undefined;

@@ -107,8 +107,9 @@ export function recommend(input: AdviceInput): Advice {
 
   if (method === 'yarn' && input.finetune) {
     if (caps.readsFinetunedFlag) {
-      params['finetuned'] = true;
-      notes.push(`\`finetuned: true\` marks the block as fine-tuned YaRN; ${caps.label} reads it (GGUF rope.scaling.finetuned) so the attention temperature matches the fine-tuned model.`);
+      // Not written: transformers warns "Unrecognized keys" about it (the unknown-key finding), and a block RoPE Lens
+      // writes must not raise its own findings. The converter's input is where it belongs.
+      notes.push(`${caps.label} reads a fine-tuned YaRN flag (GGUF rope.scaling.finetuned, which convert_hf_to_gguf.py copies from the block's \`finetuned\`): add \`"finetuned": true\` to the block of the config.json you convert, so the attention temperature matches the fine-tuned model. It is not written here because transformers warns about the key and ignores it.`);
     } else {
       warnings.push(`${caps.label} has no flag for fine-tuned YaRN and ignores \`finetuned\`; it always applies the attention temperature 0.1·ln(s)+1 = ${fmt(0.1 * Math.log(factor) + 1)}, which is what YaRN fine-tuning assumes.`);
     }

@@ -5,6 +5,7 @@ import type { ParsedDocument, RopeBlock } from '../model';
 import { num } from '../numbers';
 import { jsonData } from '../parse/json';
 import { insertionContextOf } from '../parse/python';
+import { yamlBlockInfo } from '../parse/yaml';
 import { editSequence, type Step } from './sequence';
 import { jsonWriter, RawJson } from './json-writer';
 import { inserterFor, writerFor } from './writers';
@@ -27,6 +28,8 @@ export interface ExtendResult {
   edits: TextEdit[];
   /** What was (or why nothing was) written, one line. */
   summary: string;
+  /** Not ok only because the file already says it (the block and max_position_embeddings as they would be written). */
+  unchanged?: boolean;
   factor?: number;
   original?: number;
   api?: 'v4' | 'v5';
@@ -103,7 +106,9 @@ export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined
   params['rope_type'] = method;
   params['factor'] = factor;
   if (method === 'yarn') params['original_max_position_embeddings'] = Math.round(original);
-  if (target && t === 'yarn' && method === 'yarn') for (const k of KEEP) { const r = rawOf(doc, target, k); if (r) params[k] = r; }
+  // Kept values are written as numbers when they are numbers, so the writer gives float keys their float form
+  // (an integer beta_fast copied raw would raise int-where-float on the block just written).
+  if (target && t === 'yarn' && method === 'yarn') for (const k of KEEP) { const v = num(target.params[k]); const r = v ?? rawOf(doc, target, k); if (r !== undefined) params[k] = r; }
   for (const [k, v] of Object.entries(opts.extra ?? {})) params[k] = v;
   const dropped = target && t === 'yarn' && 'attention_factor' in target.params ? ' (attention_factor dropped: it depended on the old factor)' : '';
   const topTheta = cfg?.members.get('rope_theta')?.children?.[1];
@@ -142,15 +147,23 @@ export function extendWithYarn(doc: ParsedDocument, block: RopeBlock | undefined
     steps.push((d) => jsonWriter.removeAt(d, container, 'rope_theta'));
     steps.push((d) => jsonWriter.removeAt(d, container, 'partial_rotary_factor'));
   }
+  // The summary promises the max_position_embeddings change only when this step writes it (a command line has no
+  // such key: the engine's context flag is the advisor's step).
+  let mpeWritten = false;
   steps.push((d) => {
-    if (d.dialect === 'json') return jsonWriter.setAt(d, container, 'max_position_embeddings', newMpe);
     const b = path ? d.blocks.find((x) => x.path === path) : d.blocks.find((x) => x.containerPath === container);
-    return b ? writer.setContext(d, b, 'max_position_embeddings', newMpe) : [];
+    const e = d.dialect === 'json' ? jsonWriter.setAt(d, container, 'max_position_embeddings', newMpe) : b ? writer.setContext(d, b, 'max_position_embeddings', newMpe) : [];
+    mpeWritten = e.length > 0;
+    return e;
   });
   const edits = editSequence(doc, steps);
-  if (edits.length === 0) return fail('Nothing to change.');
+  if (edits.length === 0) return { ...fail('Nothing to change.'), unchanged: true };
+  // LLaMA-Factory's scalar rope_scaling: the context is written as cutoff_len (see yaml-writer setContext).
+  const lf = target && doc.dialect === 'yaml' && yamlBlockInfo(doc, target)?.kind === 'enum';
+  const was = lf ? target?.context.servingContext?.value : mpe;
+  const mpeNote = mpeWritten && was !== newMpe ? `; ${lf ? 'cutoff_len' : 'max_position_embeddings'} ${was ?? '(unset)'} → ${newMpe}` : '';
   return {
     ok: true, edits, factor, original, api,
-    summary: `${LABEL[method]} factor ${factor} (${targetLength} / ${original}) in ${key}${dropped}; max_position_embeddings ${mpe ?? '(unset)'} → ${newMpe}.`,
+    summary: `${LABEL[method]} factor ${factor} (${targetLength} / ${original}) in ${key}${dropped}${mpeNote}.`,
   };
 }

@@ -94,6 +94,13 @@ class YamlWriter implements DialectWriter, BlockInserter {
   setContext(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
     const info = yamlBlockInfo(doc, block);
     if (!info) return shellWriter.setContext(doc, block, key, value);
+    // LLaMA-Factory (`rope_scaling: yarn`) takes no max_position_embeddings: it derives the factor from cutoff_len
+    // over the model's length (model/model_utils/rope.py), so the context to reach is written there.
+    if (info.kind === 'enum' && key === 'max_position_embeddings') {
+      const cut = block.context.servingContext;
+      if (cut?.span && cut.source === 'file') return [{ offset: cut.span.offset, length: cut.span.length, newText: yamlLiteral(value, 'cutoff_len') }];
+      return [{ offset: info.pairEnd, length: 0, newText: `\n${info.keyIndent}cutoff_len: ${yamlLiteral(value, 'cutoff_len')}` }];
+    }
     const sib = info.siblings[key];
     if (sib) return [{ offset: sib.offset, length: sib.length, newText: yamlLiteral(value, key) }];
     const cv = contextValueFor(block, key);

@@ -1,4 +1,5 @@
 import type { Rule } from './types';
+import { blockIn, editSequence } from '../fixes/sequence';
 import { effectiveType, fix, legacyMode, make, tv } from './util';
 
 export const rule: Rule = {
@@ -16,7 +17,14 @@ export const rule: Rule = {
     if (type !== 'su' || !field) return [];
     const mt = block.context.modelType?.value;
     const phi3 = typeof mt === 'string' && mt.startsWith('phi3');
-    const fixes = [fix('Change "su" to "longrope"', ctx.writer.setField(ctx.doc, block, field.key, 'longrope'), true)];
+    // A legacy `type` key alone gets `rope_type` beside it, as legacy-type-key asks (a fix must not raise another finding).
+    const edits = field.key === 'type' && !('rope_type' in block.params)
+      ? editSequence(ctx.doc, [
+        (d) => { const b = blockIn(d, block.path); return b ? ctx.writer.setField(d, b, 'type', 'longrope') : []; },
+        (d) => { const b = blockIn(d, block.path); return b ? ctx.writer.setField(d, b, 'rope_type', 'longrope') : []; },
+      ])
+      : ctx.writer.setField(ctx.doc, block, field.key, 'longrope');
+    const fixes = [fix('Change "su" to "longrope"', edits, true)];
     if (phi3) {
       return [make(this, block, field.value.span, `Legacy LongRoPE name 'su': the Phi-3 config class maps it to 'longrope', but ${tv(ctx)}'s generic validator warns "Missing validation function ... for 'rope_type'='su'" and other readers may not map it. Write "longrope".`, 'warning', fixes)];
     }

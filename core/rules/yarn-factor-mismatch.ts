@@ -1,4 +1,5 @@
 import type { Rule } from './types';
+import { writerFor } from '../fixes/writers';
 import { fieldOf } from '../model';
 import { ctxNum, dictName, effectiveType, fix, legacyMode, make, num, showField, tv } from './util';
 
@@ -42,6 +43,10 @@ export const rule: Rule = {
       case 'explicit-v5':
       default:
         if (Math.abs(r - 1) < 1e-9) {
+          // A serving command that cannot hold max_position_embeddings (the fix writes nothing) and whose context flag
+          // already says original × factor: the model's own config is elsewhere and the engine serves the flag's length.
+          // (Asked of the real writer: with fixes off, ctx.writer defers and always answers nothing.)
+          if (ctxNum(block.context.servingContext) === target && writerFor(ctx.doc.dialect).setContext(ctx.doc, block, 'max_position_embeddings', target).length === 0) return [];
           return [make(this, block, span, `max_position_embeddings (${m}) is still the pre-YaRN length: ${tv(ctx)} uses factor ${fs} as written, vLLM/SGLang derive max_model_len = ${o} × ${fs} = ${target}, but Hugging Face generation and tools that read max_position_embeddings stop at ${m}.`, 'information', [fixMpe])];
         }
         return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${fs}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];

@@ -39,6 +39,7 @@ const state: ServerState = {
 };
 const delay = Number(process.env['ROPELENS_DEBOUNCE_MS'] ?? '');
 const diagnostics = new DiagnosticsScheduler(state, Number.isFinite(delay) && delay >= 0 && process.env['ROPELENS_DEBOUNCE_MS'] ? delay : 200);
+state.settings.folders = () => state.workspaceFolders;
 let dynamicConfigRegistration = false;
 let folderEvents = false;
 
@@ -76,6 +77,12 @@ connection.onInitialized(() => {
       diagnostics.scheduleAll();
     });
   }
+});
+
+// ropelens.toml, pyproject.toml and requirements*.txt (the client watches them): the project facts are re-read.
+connection.onDidChangeWatchedFiles(() => {
+  state.settings.projectFilesChanged();
+  diagnostics.scheduleAll();
 });
 
 connection.onDidChangeConfiguration((change) => {

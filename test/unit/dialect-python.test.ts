@@ -32,7 +32,8 @@ test('finetune_long.py: blocks with exact ranges, literal values and context', (
 test('finetune_long.py: known findings', () => {
   const e = example('scripts/finetune_long.py');
   const { findings } = analyse(e.uri, e.text, V);
-  assert.deepEqual(ids(findings), ['int-where-float', 'legacy-rope-type-subscript', 'legacy-type-key', 'static-yarn-advice', 'unknown-key', 'yarn-factor-mismatch']);
+  // The trainer's 131072-token sequence length states the extended context the blocks are sized for: no static-YaRN advice.
+  assert.deepEqual(ids(findings), ['int-where-float', 'legacy-rope-type-subscript', 'legacy-type-key', 'unknown-key', 'yarn-factor-mismatch']);
   const sub = findings.find((f) => f.ruleId === 'legacy-rope-type-subscript')!;
   assert.equal(slice(e, sub.span), 'cfg.rope_scaling["type"]');
   assert.equal(slice(e, findings.find((f) => f.ruleId === 'unknown-key')!.span), '"attn_factor"');

@@ -50,7 +50,8 @@ test('llama.cpp launch script: flag group, freq-scale conflict, -c, attn factor'
   }
   assert.ok(!text.includes('--rope-freq-scale') && !text.includes('--yarn-attn-factor'));
   assert.ok(text.includes('--port 8080 -c 131072'));
-  assert.deepEqual(ids(analyse(e.uri, text, V).findings), ['static-yarn-advice']);
+  // -c now states the extended context the block is sized for: no static-YaRN advice either.
+  assert.deepEqual(ids(analyse(e.uri, text, V).findings), []);
 });
 
 test('Dockerfile: exec-form CMD after a vLLM ENTRYPOINT, hf-overrides JSON with escapes', () => {
@@ -61,7 +62,8 @@ test('Dockerfile: exec-form CMD after a vLLM ENTRYPOINT, hf-overrides JSON with 
   assert.equal(b.engine, 'vllm');
   assert.equal(b.key, 'rope_scaling');
   assert.equal(slice(e, b.fields[0]!.value.span), '\\"yarn\\"');
-  assert.deepEqual(ids(findings), ['static-yarn-advice', 'yarn-factor-mismatch']);
+  // --max-model-len 131072 states the extended context, so no static-YaRN advice.
+  assert.deepEqual(ids(findings), ['yarn-factor-mismatch']);
   // The mismatch fix writes max_position_embeddings into the overrides, re-escaped for the JSON array.
   const f = findings.find((x) => x.ruleId === 'yarn-factor-mismatch')!;
   const fixed = applyEdits(e.text, f.fixes![0]!.edits);

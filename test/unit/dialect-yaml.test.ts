@@ -17,7 +17,8 @@ test('axolotl recipe: block mapping with ranges, context from sequence_len and b
   assert.equal(slice(e, b.keySpan!), 'rope_scaling');
   assert.equal(b.context.servingContext?.value, 131072);
   assert.equal(b.context.maxPositionEmbeddings?.source, 'known-model');
-  assert.deepEqual(ids(findings), ['int-where-float', 'legacy-type-key', 'static-yarn-advice', 'yarn-factor-mismatch']);
+  // sequence_len 131072 states the extended context: no static-YaRN advice.
+  assert.deepEqual(ids(findings), ['int-where-float', 'legacy-type-key', 'yarn-factor-mismatch']);
   // Fixes keep the two-space indentation; the re-check is clean of what was fixed.
   let text = e.text;
   for (const r of ['legacy-type-key', 'int-where-float', 'yarn-factor-mismatch']) {
@@ -26,7 +27,7 @@ test('axolotl recipe: block mapping with ranges, context from sequence_len and b
     text = applyEdits(text, chosen!.edits);
   }
   assert.ok(text.includes('rope_scaling:\n  rope_type: yarn\n  factor: 4.0\n  original_max_position_embeddings: 32768\nmax_position_embeddings: 131072\n'), text);
-  assert.deepEqual(ids(analyse(e.uri, text, V).findings), ['static-yarn-advice']);
+  assert.deepEqual(ids(analyse(e.uri, text, V).findings), []);
 });
 
 test('LLaMA-Factory recipe: the enum becomes the block LLaMA-Factory computes', () => {

@@ -117,7 +117,9 @@ export const CASES: Case[] = [
   { rule: 'mixed-rope-api', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "linear", "factor": 4.0, "rope_theta": 10000.0}'), fires: true, severity: 'hint' },
   { rule: 'mixed-rope-api', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "linear", "factor": 4.0, "rope_theta": 10000.0}').replace('"rope_theta": 10000.0,\n', '').replace(', "rope_theta": 10000.0,', ','), fires: false },
   // static-yarn-advice
-  { rule: 'static-yarn-advice', version: '5.15.0', text: qwen('"rope_scaling": {"factor": 4.0, "original_max_position_embeddings": 32768, "rope_type": "yarn"}', 131072), fires: true, severity: 'information' },
+  { rule: 'static-yarn-advice', version: '5.15.0', text: qwen('"rope_scaling": {"factor": 4.0, "original_max_position_embeddings": 32768, "rope_type": "yarn"}', 65536), fires: true, severity: 'information' },
+  // Sized to a stated need (max_position_embeddings = original × factor, what "Extend context…" writes): no advice.
+  { rule: 'static-yarn-advice', version: '5.15.0', text: qwen('"rope_scaling": {"factor": 4.0, "original_max_position_embeddings": 32768, "rope_type": "yarn"}', 131072), fires: false },
   { rule: 'static-yarn-advice', version: '5.15.0', text: big('"rope_scaling": {"rope_type": "yarn", "factor": 32.0, "original_max_position_embeddings": 4096}'), fires: false },
   // proportional-partial-rotary-factor
   { rule: 'proportional-partial-rotary-factor', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "proportional", "rope_theta": 10000.0}').replace(', "rope_theta": 10000.0,', ','), fires: true, severity: 'warning' },

@@ -4,11 +4,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkDocument, type CheckOptions } from '../../../core/check';
 import type { ParsedDocument } from '../../../core/model';
 import type { Finding } from '../../../core/rules/types';
-import { ignoredRulesFor, type RopeLensSettings } from '../../../common/settings';
+import { ignoredRulesFor } from '../../../common/settings';
 import { pathsForUri, toDiagnostic } from '../convert';
 import type { DocumentCache } from '../documentCache';
 import { NOTIFY_STATUS, type StatusParams } from '../../../common/protocol';
-import type { SettingsStore } from '../settings';
+import type { ServerSettings, SettingsStore } from '../settings';
 
 export interface ServerState {
   connection: Connection;
@@ -22,7 +22,7 @@ export interface ServerState {
 }
 
 /** An open document RoPE Lens is enabled for, parsed (cached), once every dialect is ready; else undefined. */
-export async function enabledDocument(state: ServerState, uri: string): Promise<{ doc: TextDocument; parsed: ParsedDocument; settings: RopeLensSettings } | undefined> {
+export async function enabledDocument(state: ServerState, uri: string): Promise<{ doc: TextDocument; parsed: ParsedDocument; settings: ServerSettings } | undefined> {
   const doc = state.documents.get(uri);
   if (!doc) return undefined;
   await state.ready;
@@ -31,16 +31,16 @@ export async function enabledDocument(state: ServerState, uri: string): Promise<
   return { doc, parsed: state.cache.get(doc), settings };
 }
 
-export function checkOptions(settings: RopeLensSettings, uri: string, folders: readonly string[]): CheckOptions {
+export function checkOptions(settings: ServerSettings, uri: string, folders: readonly string[]): CheckOptions {
   return {
     transformersVersion: settings.transformersVersion,
     rules: settings.rules,
-    ignore: ignoredRulesFor(settings.ignoredRules, pathsForUri(uri, folders)),
+    ignore: [...ignoredRulesFor(settings.ignoredRules, pathsForUri(uri, folders)), ...settings.projectIgnore],
   };
 }
 
 /** Findings for a document under its settings; shared by diagnostics and fix-all so both agree. */
-export async function findingsFor(state: ServerState, doc: TextDocument): Promise<{ parsed: ParsedDocument; findings: Finding[]; settings: RopeLensSettings }> {
+export async function findingsFor(state: ServerState, doc: TextDocument): Promise<{ parsed: ParsedDocument; findings: Finding[]; settings: ServerSettings }> {
   await state.ready;
   const settings = await state.settings.get(doc.uri);
   const parsed = state.cache.get(doc);
@@ -98,6 +98,7 @@ export class DiagnosticsScheduler {
         relevant: settings.enable && parsed.relevant,
         blockCount: parsed.blocks.length,
         transformersVersion: settings.transformersVersion,
+        transformersSource: settings.transformersSource,
       };
       await connection.sendNotification(NOTIFY_STATUS, status);
     } catch (e) {

@@ -7,7 +7,7 @@ export async function onHover(state: ServerState, params: HoverParams): Promise<
   const open = await enabledDocument(state, params.textDocument.uri);
   if (!open) return null;
   const { doc, parsed, settings } = open;
-  const h = hoverAt(parsed, doc.offsetAt(params.position), { transformersVersion: settings.transformersVersion });
+  const h = hoverAt(parsed, doc.offsetAt(params.position), { transformersVersion: settings.transformersVersion, transformersSource: settings.transformersSource });
   if (!h) return null;
   return { contents: { kind: 'markdown', value: h.markdown }, range: rangeOf(doc, h.span) };
 }

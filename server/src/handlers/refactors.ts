@@ -2,7 +2,7 @@
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CheckOptions } from '../../../core/check';
-import { extendWithYarn } from '../../../core/fixes/extend-yarn';
+import { extendYarn } from '../../../core/advisor/apply';
 import { fixAll } from '../../../core/fixes/fix-all';
 import { migrate } from '../../../core/fixes/migrate';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
@@ -18,7 +18,7 @@ export function extendYarnEdits(
   target: number,
   api: 'v4' | 'v5' | undefined,
 ): { edits: TextEdit[]; summary: string } | { error: string } {
-  const res = extendWithYarn(parsed, block, target, api ? { api } : {});
+  const res = extendYarn(parsed, block, target, api);
   if (!res.ok) return { error: res.summary };
   return { edits: lspEdits(doc, res.edits), summary: res.summary };
 }
