@@ -7,6 +7,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { detectDialect } from '../core/parse/index';
+import { UsageError } from './io';
 
 /** Never walked into: version control, installed packages, caches. Everything else follows .gitignore. */
 const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', 'site-packages']);
@@ -47,14 +48,14 @@ export function collectFiles(paths: readonly string[], opts: CollectOptions): Co
     if (isGlob(p)) {
       const before = out.files.length + out.skipped.length;
       expandGlob(p, opts, out);
-      if (out.files.length + out.skipped.length === before) throw new Error(`no file matches '${p}'`);
+      if (out.files.length + out.skipped.length === before) throw new UsageError(`no file matches '${p}'`);
       continue;
     }
     let st;
     try {
       st = statSync(abs);
     } catch {
-      throw new Error(`cannot read '${p}': no such file or folder`);
+      throw new UsageError(`cannot read '${p}': no such file or folder`);
     }
     if (st.isDirectory()) walk(abs, p, opts, out, rootIgnores(abs), () => true);
     else if (detectDialect(abs)) out.files.push(p);

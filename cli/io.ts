@@ -24,8 +24,14 @@ export function firstLine(e: unknown): string {
   return (m.split(/\r\n|\r|\n/, 1)[0] ?? '').slice(0, 500);
 }
 
+/** A bad argument or an unreadable path found deep in a command: one line, exit 2 (not an internal error). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** Errors from the file system (ENOENT, EACCES, EISDIR, ...): I/O, exit 2; anything else thrown is internal, exit 3. */
 export function isIoError(e: unknown): boolean {
+  if (e instanceof UsageError) return true;
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((e as { code: string }).code);
 }
 /** Stopped by Ctrl-C (128 + SIGINT), after printing what was done. */

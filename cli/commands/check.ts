@@ -15,7 +15,7 @@ import { collectFiles, type Skipped } from '../files';
 import { formatGithub } from '../format-github';
 import { fileRun } from '../project';
 import { isExcluded, ProjectCache, type ProjectFacts } from '../../host/projectConfig';
-import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, isIoError, type CliCommand, type CliIO } from '../io';
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, isIoError, UsageError, type CliCommand, type CliIO } from '../io';
 
 export interface CheckResult {
   file: string;
@@ -182,7 +182,7 @@ export const run: CliCommand = async (argv, io) => {
     skipped = collected.skipped;
     results = checkFiles(files, io, (file) => runOf(file).options);
     if (args.paths.includes('-')) {
-      if (!io.readStdin) throw new Error('no standard input to read');
+      if (!io.readStdin) throw new UsageError('no standard input to read');
       const text = io.readStdin();
       const name = args.stdinFilename ?? '<stdin>';
       // Without a name the dialect comes from the text: JSON when it starts with '{', else a shell command line.
@@ -193,7 +193,7 @@ export const run: CliCommand = async (argv, io) => {
     }
   } catch (e) {
     // A path that cannot be read is a usage/I-O error (2); anything else thrown is a fault of ropelens (3).
-    const io2 = isIoError(e) || (e instanceof Error && e.message.startsWith('cannot read'));
+    const io2 = isIoError(e);
     io.stderr(`ropelens check: ${io2 ? '' : 'internal error: '}${oneLine(e)}\n`);
     return io2 ? EXIT_USAGE : EXIT_INTERNAL;
   }

@@ -65,7 +65,8 @@ test('the Python parser restarts on a fresh instance after a wasm abort', async 
 });
 
 test('the CLI bundle ships the module a restart loads', () => {
-  // esbuild.mjs copies it beside the wasm; .vscodeignore keeps it in the package.
+  // esbuild.mjs copies it beside the wasm; the package's `files` allowlist (npm and vsce alike) keeps it.
   assert.match(readFileSync(join(ROOT, 'esbuild.mjs'), 'utf8'), /web-tree-sitter\.cjs/);
-  assert.match(readFileSync(join(ROOT, '.vscodeignore'), 'utf8'), /^!dist\/wasm\/web-tree-sitter\.cjs$/m);
+  const files = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+  assert.ok(files.includes('dist/**/*.cjs'), files.join(', '));
 });
