@@ -85,7 +85,7 @@ function restartPython(cause: unknown): void {
       restarting = undefined;
       opts.onRestart?.(text);
     },
-    () => { /* stays marked: the next parse reports the fault again */ },
+    () => { /* stays marked: the next parse reports the fault and tries again */ },
   );
 }
 
@@ -329,7 +329,11 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   const doc: ParsedDocument = { uri, text, dialect: 'python', relevant: false, blocks: [], dialectData: data };
   if (!parser) {
     // Mid-restart the file is not analysable: say so (an analysis-failed finding) rather than report it clean.
-    if (restarting) throw new Error(`the Python parser is restarting after a WebAssembly fault (${restarting})`);
+    if (restarting) {
+      // A restart whose load failed is tried again on the next Python file.
+      if (initPromise === undefined) restartPython(new Error(restarting));
+      throw new Error(`the Python parser is restarting after a WebAssembly fault (${restarting})`);
+    }
     data.error = 'Python parser not initialised: call initPython() first';
     return doc;
   }

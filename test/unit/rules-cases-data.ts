@@ -128,5 +128,9 @@ export const CASES: Case[] = [
   { rule: 'rope-block-not-object', version: '4.45.0', text: config('"rope_scaling": "linear"'), fires: true, severity: 'error', message: /not an object/ },
   { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_parameters": [1.0, 2.0]'), fires: true, severity: 'error' },
   { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_scaling": null'), fires: false },
+  // value-out-of-range
+  { rule: 'value-out-of-range', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0, "partial_rotary_factor": 10000000}'), fires: true, severity: 'error', message: /partial_rotary_factor 10,000,000 makes the rotary dim/ },
+  { rule: 'value-out-of-range', version: '4.57.0', text: config('"head_dim": 2000000000, "rope_scaling": {"rope_type": "linear", "factor": 2.0}'), fires: true, severity: 'error', message: /head_dim 2,000,000,000/ },
+  { rule: 'value-out-of-range', version: '5.15.0', text: config('"head_dim": 256, "rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0, "partial_rotary_factor": 0.5}'), fires: false },
 ];
 
