@@ -10,6 +10,7 @@ import type { ModelSession, PreviewRuntime } from './runtime';
 import { builtinBlock, cosSin, MINI_MODEL, policyFactor, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
 import {
   isPreviewError,
+  type BuiltinMethod,
   PreviewError,
   type PreviewCell,
   type PreviewMethod,
@@ -120,6 +121,7 @@ async function sweep(
       factor: c.tables.factor,
       attentionFactor: c.tables.attentionFactor,
       ms: 0,
+      source: 'live',
     };
     if (c.userTokens !== undefined) out.userTokens = c.userTokens;
     if (probes.includes('ppl')) {
@@ -260,7 +262,7 @@ export class PreviewEngine {
           // Factor 1 is no scaling for every built-in method (float32 blends of x/1 and x can differ in the last
           // bit, which would cost a pass for nothing): use the unscaled tables. Not dynamic: with factor 1 it still
           // grows the base past L0.
-          tables = tablesFor(builtinBlock(s === 1 && m !== 'dynamic' ? 'none' : m, s, L, this.mini), this.mini);
+          tables = tablesFor(builtinBlock(s === 1 && m !== 'dynamic' ? 'none' : (m as BuiltinMethod), s, L, this.mini), this.mini);
         }
         if (!tables.invFreq.every((x) => Number.isFinite(x) && x >= 0) || !Number.isFinite(tables.attentionFactor)) {
           throw new PreviewError('inexpressible-block', `method ${m} gives non-finite rotary frequencies at length ${L}`);
@@ -392,7 +394,7 @@ export class PreviewEngine {
       (cell) => {
         if (firstResultMs < 0) firstResultMs = this.now() - t0;
         results.push(cell);
-        onProgress?.({ cell, done: results.length, total: cells.length });
+        onProgress?.({ cell, done: results.length, total: cells.length, final: true, elapsedMs: this.now() - t0 });
       },
       this.now,
     );

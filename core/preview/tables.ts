@@ -1,7 +1,7 @@
 // Method → rotary tables for the mini-model at one length. All frequencies and attention factors come from the rope
 // math core (core/rope: transformers' formulas); this file only says which block each preview method stands for.
 import { computeRope, type RopeFacts } from '../rope/index';
-import type { FactorPolicy, PreviewMethod } from './types';
+import type { BuiltinMethod, FactorPolicy } from './types';
 
 /** The mini-model's rope facts (media/model/INTERFACE.md): head_dim 32, theta 10000, L0 = 128. */
 export interface MiniModelSpec {
@@ -46,7 +46,7 @@ export function policyFactor(policy: FactorPolicy, length: number, spec: MiniMod
  * factor s, recomputed for the sequence length L (unchanged at L ≤ L0); yarn = transformers' yarn (beta 32/1,
  * attention 0.1·ln s + 1); llama3 = low_freq_factor 1, high_freq_factor 4; all with original length L0.
  */
-export function builtinBlock(method: Exclude<PreviewMethod, 'yours'>, s: number, length: number, spec: MiniModelSpec): BlockAtLength {
+export function builtinBlock(method: BuiltinMethod, s: number, length: number, spec: MiniModelSpec): BlockAtLength {
   const L0 = spec.originalLength;
   switch (method) {
     case 'none': return { params: {} };
