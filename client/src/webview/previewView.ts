@@ -10,6 +10,7 @@ import { parseSettings, type PreviewBackend } from '../config';
 // parses the active document itself, so it needs the same parsers registered in this process.
 import { loadDialects } from '../../../server/src/dialects';
 import { buildHtml, makeNonce } from './html';
+import { REFERENCE_FILE } from '../../../core/preview/reference';
 
 export const PREVIEW_VIEW_ID = 'ropelens.preview';
 const BLOCK_DEBOUNCE_MS = 150;
@@ -59,6 +60,7 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
       modelUri: asUri('media', 'model', 'ropelens-mini.onnx'),
       evalUri: asUri('media', 'model', 'eval.txt'),
       needlesUri: asUri('media', 'model', 'needles.json'),
+      referenceUri: asUri('media', 'model', REFERENCE_FILE),
       boot: this.settingsBoot(),
     });
     w.onDidReceiveMessage((raw: unknown) => this.receive(raw));
