@@ -11,7 +11,7 @@ import { needleCount } from './evidence';
 import { EngineHost, userOriginalOf, yoursSpecOf } from './engine';
 import { EXAMPLES } from './examples';
 import { METHOD_HINT, METHOD_LABEL, METHOD_MARKER, fmtMs, fmtPct, fmtPctRange, fmtPpl, fmtPplRange, seriesClass, tokens, fmtMultiple } from './methods';
-import { methodNotes } from './notes';
+import { intervalNotes, methodNotes } from './notes';
 import { checkToWebview, type BackendChoice, type BlockInfo, type FromWebview, type MethodId, type PreviewCell, type RunRequest, type RunSummary } from './protocol';
 import { blockKey, shownCells, type Shown, type ShownCell } from './shown';
 import { DEFAULT_METHODS, LENGTH_MULTIPLES, restoreState, vscodeApi, type UiState } from './state';
@@ -306,8 +306,15 @@ function renderResults(): void {
     renderChart(pplHost, { title: 'Perplexity per byte (lower is better)', xTicks, series: series(methods, pplPoint), yLog: state.logScale, yFormat: fmtPpl, tickFormat: (v) => String(+v.toPrecision(3)), hidden, onToggle, xMark });
     renderChart(accHost, { title: 'Needle retrieval (higher is better)', xTicks, series: series(methods.filter((m) => m !== 'window'), needlePoint), yLog: false, yDomain: [0, 1], yFormat: fmtPct, hidden, onToggle, xMark });
   }
+  const engineNotes = [...(s?.notes ?? []), ...(reference?.reference?.notes ?? [])];
   const notes = h('ul', { class: 'method-notes', id: 'method-notes' });
-  for (const n of methodNotes(g.policy, sh.staticFactor, methods, [...(s?.notes ?? []), ...(reference?.reference?.notes ?? [])])) notes.append(h('li', { text: n }));
+  for (const n of methodNotes(g.policy, sh.staticFactor, methods, engineNotes)) notes.append(h('li', { text: n }));
+  const how = intervalNotes(engineNotes);
+  if (how.length) {
+    const list = h('ul', { class: 'method-notes' });
+    for (const n of how) list.append(h('li', { text: n }));
+    notes.append(h('li', { class: 'how' }, h('details', { id: 'how-measured' }, h('summary', { text: 'How the intervals are computed' }), list)));
+  }
   const tableHost = h('div', { class: 'table-host', id: 'table' });
   renderTable(tableHost, { methods, lengths, originalLength: l0, userOriginal: uo, cells, running: !!live, yoursLabel: block?.label });
   const top: Node[] = [head];
@@ -390,6 +397,14 @@ async function run(req: RunRequest): Promise<void> {
     renderSetup();
     return;
   }
+  // A request from the host (ropelens.preview.run) sets the view's choices, so the charts show what it measured.
+  if (req.methods) state.methods = DEFAULT_METHODS.filter((m) => req.methods!.includes(m));
+  if (req.factorPolicy) state.factorPolicy = req.factorPolicy;
+  if (req.lengths) {
+    const ks = req.lengths.map((l) => (typeof l === 'number' ? l / L0() : parseFloat(l)));
+    if (ks.every((k) => LENGTH_MULTIPLES.includes(k))) state.multiples = LENGTH_MULTIPLES.filter((k) => ks.includes(k));
+  }
+  save();
   const exact = req.needles !== undefined || req.evalBytes !== undefined;
   // Sample sizes or a budget describe a measurement: measure every cell live; so does Re-measure.
   const liveAll = req.live ?? (exact || req.budget !== undefined);

@@ -12,6 +12,7 @@ const WINDOW =
 
 const first = (notes: readonly string[], ok: (n: string) => boolean) => notes.find((n) => ok(n.trim().toLowerCase()));
 
+/** The method legend's notes (dynamic NTK's formula, the window baseline): shown under the charts. */
 export function methodNotes(policy: FactorPolicy, staticFactor: number, methods: readonly MethodId[], engineNotes: readonly string[]): string[] {
   const out: string[] = [];
   if (methods.includes('dynamic')) {
@@ -22,7 +23,10 @@ export function methodNotes(policy: FactorPolicy, staticFactor: number, methods:
     out.push(note ?? (policy === 'per-length' ? DYNAMIC_PER_LENGTH : dynamicStatic(staticFactor)));
   }
   if (methods.includes('window')) out.push(first(engineNotes, (n) => n.startsWith('window')) ?? WINDOW);
-  const intervals = engineNotes.filter((n) => /interval|wilson/i.test(n));
-  out.push(...new Set(intervals));
   return out;
+}
+
+/** How the intervals and sample sizes were computed (the engine's notes), for a collapsed "how measured" list. */
+export function intervalNotes(engineNotes: readonly string[]): string[] {
+  return [...new Set(engineNotes.filter((n) => /interval|wilson|sample size/i.test(n)))];
 }
