@@ -33,6 +33,9 @@ export interface PreviewReference {
   /** When it was measured (ISO date) and how long it took. */
   generated: string;
   wallSeconds: number;
+  /** Measuring time of each job (child process) and how many ran in parallel. */
+  jobSeconds?: number[];
+  jobs?: number;
   originalLength: number;
   /** The engine's notes of the runs (definitions of methods, interval method). */
   notes: string[];

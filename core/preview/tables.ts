@@ -35,6 +35,17 @@ export function miniFacts(spec: MiniModelSpec): RopeFacts {
   return { maxPositionEmbeddings: spec.originalLength, ropeTheta: spec.ropeTheta, headDim: spec.headDim, hiddenSize: spec.headDim * 4, numAttentionHeads: 4 };
 }
 
+/**
+ * The factor a built-in method is given at length L. Per-length: the static methods get s = max(1, L/L0); dynamic
+ * keeps factor 1 and scales itself with the sequence length (transformers' dynamic NTK with factor 1, the Dynamic
+ * NTK of the YaRN paper: base·(L/L0)^(d/(d−2)), i.e. static ntk with s = L/L0). Static: the chosen factor for all.
+ */
+export function methodFactor(method: BuiltinMethod, policy: FactorPolicy, length: number, spec: MiniModelSpec, staticFactor: number): number {
+  if (method === 'none') return 1;
+  if (method === 'dynamic' && policy === 'per-length') return 1;
+  return policyFactor(policy, length, spec, staticFactor);
+}
+
 /** The factor a built-in method uses at length L under a policy. */
 export function policyFactor(policy: FactorPolicy, length: number, spec: MiniModelSpec, staticFactor: number): number {
   return policy === 'static' ? staticFactor : Math.max(1, length / spec.originalLength);

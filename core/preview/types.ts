@@ -153,6 +153,10 @@ export interface PreviewTimings {
   forwardMs: number;
   /** Forward passes saved by reading shorter lengths from prefixes or from equal cells. */
   reusedCells: number;
+  /** The wall-clock budget (ms) when sample sizes were not exact, and whether it ran out before every cell reached
+   * its target (then each cell reports the n it reached). */
+  budgetMs?: number;
+  budgetSpent?: boolean;
 }
 
 export interface PreviewResult {
