@@ -2,6 +2,7 @@
 // marker and dash per series, a legend that toggles series, hover/keyboard read-outs and a log switch.
 // Drawn at the host's pixel width (redrawn on resize), so axis and legend text keep the editor's font size at
 // any sidebar width instead of shrinking with a scaled viewBox.
+import { fitWidth } from './fit';
 import { markerPath, strokedMarker, type Marker } from './markers';
 import { fixedAxis, linearAxis, logAxis, type Axis } from './ticks';
 
@@ -243,9 +244,8 @@ export function renderChart(host: HTMLElement, spec: ChartSpec): void {
     cursor?.setAttribute('visibility', 'hidden');
     tip.hidden = true;
   };
-  let drawnWidth = 0;
   const draw = (width: number) => {
-    drawnWidth = width;
+    const focused = svg !== undefined && document.activeElement === svg;
     svg = drawPlot(wrap, spec, width);
     const g = geo();
     cursor = el('line', { y1: g.__top, y2: g.__bottom, class: 'cursor', visibility: 'hidden' }, svg);
@@ -268,23 +268,10 @@ export function renderChart(host: HTMLElement, spec: ChartSpec): void {
       else return;
       ev.preventDefault();
     });
+    if (focused) svg.focus();
+    if (!tip.hidden && idx >= 0) show(idx);
   };
-  // Until the figure is laid out its width is unknown: draw at a typical sidebar width, then redraw at the real
-  // one (ResizeObserver callbacks run before paint, so the first frame already has the right size).
-  draw(280);
-  if (typeof ResizeObserver !== 'undefined') {
-    const ro = new ResizeObserver(() => {
-      if (!frame.isConnected) return ro.disconnect();
-      const w = Math.floor(frame.clientWidth);
-      if (w > 0 && w !== drawnWidth) {
-        const focused = document.activeElement === svg;
-        draw(w);
-        if (focused) svg?.focus();
-        if (!tip.hidden && idx >= 0) show(idx);
-      }
-    });
-    ro.observe(frame);
-  }
+  fitWidth(frame, draw);
 
   // legend: buttons that toggle series, each with its colour, dash and marker
   const legend = document.createElement('div');

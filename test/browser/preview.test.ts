@@ -103,7 +103,7 @@ describe('preview webview in Chromium', { skip, timeout: 600_000 }, () => {
     assert.match((await page.locator('#dims .band-summary').textContent()) ?? '', /kept|interpolated|blended/);
 
     // Hover read-out and keyboard reach.
-    await page.locator('#chart-ppl svg').focus();
+    await page.locator('#chart-ppl .chart-svg svg').focus();
     await page.keyboard.press('ArrowRight');
     assert.match((await page.locator('#chart-ppl .chart-tip').textContent()) ?? '', /2×/);
     // Legend toggles a series off.
