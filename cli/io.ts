@@ -5,6 +5,8 @@ export interface CliIO {
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
   cwd: string;
+  /** True when stderr is a terminal: long commands (preview, suggest --measure) draw progress there. */
+  stderrIsTTY?: boolean;
 }
 
 /** Exit codes shared by every command: 0 ok, 1 error-level findings, 2 usage or I/O error. */

@@ -59,6 +59,7 @@ export const nodeIO: CliIO = {
   readFile: (p) => readFileSync(p, 'utf8'),
   writeFile: (p, t) => writeFileSync(p, t, 'utf8'),
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 // Run when executed (node dist/cli.js, the bin), not when imported by tests.

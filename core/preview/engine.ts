@@ -7,7 +7,7 @@
 // half-width is ≤ 15 points) and eval chunks, and the run stops before the first pass that would start past the
 // budget.
 import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
-import { nllPerPosition } from './probes/perplexity';
+import { chunkStarts, nllPerPosition } from './probes/perplexity';
 import { PERPLEXITY_INTERVAL_NOTE, perplexityInterval, TARGET_HALF_WIDTH, wilson95, wilsonHalfWidth } from './stats';
 import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
@@ -100,11 +100,6 @@ interface StoreEntry<T> {
 
 const REUSE_SAME = 'identical rotary tables (same inv_freq and attention factor)';
 const REUSE_PREFIX = 'identical rotary tables; perplexity read from the prefix of a longer pass (causal attention)';
-
-/** Chunk starts at length L: ceil(evalBytes / L) chunks, the last wrapping to the start of the text. */
-export function evalChunkStarts(L: number, evalBytes: number): number[] {
-  return Array.from({ length: Math.ceil(evalBytes / L) }, (_, j) => j * L);
-}
 
 /** bytes [start, start+len) of text[0:evalBytes], wrapping. */
 function wrapped(text: Uint8Array, evalBytes: number, start: number, len: number): Uint8Array {
@@ -231,6 +226,12 @@ export class PreviewEngine {
     return cells;
   }
 
+  /** Validates a request without running it (throws the PreviewError run() would). */
+  validate(request: PreviewRequest): void {
+    const r = resolveRequest(request, this.mini, this.needleSet, this.assets.evalText.length);
+    if (request.yours && r.methods.includes('yours')) this.cellsOf(r, mapYours(request.yours, this.mini));
+  }
+
   async run(request: PreviewRequest, options: PreviewRunOptions = {}): Promise<PreviewResult> {
     const t0 = this.now();
     const { signal, onProgress } = options;
@@ -285,7 +286,7 @@ export class PreviewEngine {
     if (exact && wantPpl) {
       for (const c of cells) {
         if (c.window) continue;
-        for (const st of evalChunkStarts(c.length, evalBytes)) {
+        for (const st of chunkStarts(c.length, evalBytes)) {
           const k = `${c.key}@${st}`;
           planned.set(k, Math.max(planned.get(k) ?? 0, c.length));
         }
@@ -361,7 +362,7 @@ export class PreviewEngine {
 
     const states: CellState[] = cells.map((spec) => ({
       spec,
-      chunksLeft: wantPpl ? evalChunkStarts(spec.length, evalBytes) : [],
+      chunksLeft: wantPpl ? chunkStarts(spec.length, evalBytes) : [],
       sums: [],
       counts: [],
       beyondSums: [],

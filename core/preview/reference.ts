@@ -4,7 +4,7 @@
 // the reference lacks. The file names the model's sha-256; a different model drops it (everything is measured live).
 import { parseLength } from './request';
 import { MINI_MODEL, type MiniModelSpec } from './tables';
-import { ALL_PROBES, BASELINE_METHODS, BUILTIN_METHODS, PreviewError, type FactorPolicy, type PreviewCell, type PreviewMethod, type PreviewRequest } from './types';
+import { ALL_PROBES, BASELINE_METHODS, BUILTIN_METHODS, PreviewError, type FactorPolicy, type PreviewCell, type PreviewMethod, type PreviewRequest, type PreviewResult } from './types';
 
 export const REFERENCE_FORMAT = 'ropelens-preview-reference/1';
 export const REFERENCE_FILE = 'preview-reference.json';
@@ -181,4 +181,51 @@ export function planPreview(request: PreviewRequest, reference: PreviewReference
   const plan: PreviewPlan = { reference: ref, liveCells };
   if (liveCells.length > 0) plan.live = { ...request, cells: liveCells };
   return plan;
+}
+
+/**
+ * One result from the reference cells and the live run (either may be empty), cells in grid order. The reference's
+ * note (or why it was dropped) leads the notes.
+ */
+export function combineResult(request: PreviewRequest, plan: PreviewPlan, live: PreviewResult | undefined, loaded: LoadedReference, mini: MiniModelSpec = MINI_MODEL): PreviewResult {
+  const grid = requestGrid(request, mini);
+  const all = [...plan.reference, ...(live?.results ?? [])];
+  const results: PreviewCell[] = [];
+  for (const L of grid.lengths) for (const m of grid.methods) {
+    const c = all.find((x) => x.method === m && x.length === L);
+    if (c) results.push(c);
+  }
+  const ref = loaded.reference;
+  const notes = [loaded.note, ...(live?.notes ?? ref?.notes ?? [])];
+  if (plan.reference.length > 0 && live) notes.splice(1, 0, `live cells (${plan.liveCells.map((c) => `${c.method}@${c.length}`).join(', ')}) were measured now; the rest are reference cells`);
+  const needleN = (L: number): number => {
+    const ns = results.filter((c) => c.length === L && c.needles !== undefined).map((c) => c.needles!);
+    return ns.length > 0 ? Math.min(...ns) : 0;
+  };
+  const out: PreviewResult = {
+    model: {
+      name: live?.model.name ?? (ref ? ref.model.replace(/\.onnx$/, '') : 'ropelens-mini'),
+      originalLength: mini.originalLength,
+      headDim: mini.headDim,
+      ropeTheta: mini.ropeTheta,
+      evalBytes: Math.max(live?.model.evalBytes ?? 0, plan.reference.length > 0 && ref && grid.probes.includes('ppl') ? ref.evalBytes : 0),
+      evalWindows: live?.model.evalWindows ?? 0,
+      needlesPerCell: grid.probes.includes('needle') ? Math.min(...grid.lengths.map(needleN)) : 0,
+      needlesPerLength: grid.probes.includes('needle') ? grid.lengths.map(needleN) : [],
+      runtime: [plan.reference.length > 0 && ref ? `reference: ${ref.runtime}` : '', live ? `live: ${live.model.runtime}` : ''].filter(Boolean).join('; '),
+    },
+    originalLength: mini.originalLength,
+    factorPolicy: grid.policy,
+    methods: grid.methods,
+    lengths: grid.lengths,
+    probes: grid.probes,
+    results,
+    timings: live?.timings ?? { totalMs: 0, firstResultMs: 0, sessionMs: 0, forwardPasses: 0, forwardMs: 0, reusedCells: 0 },
+    notes,
+  };
+  if (live?.model.layers !== undefined) out.model.layers = live.model.layers;
+  if (live?.model.parameters !== undefined) out.model.parameters = live.model.parameters;
+  if (grid.policy === 'static') out.staticFactor = grid.staticFactor;
+  if (live?.yours) out.yours = live.yours;
+  return out;
 }

@@ -17,6 +17,8 @@ import {
 export const DEFAULT_LENGTH_MULTIPLES = [1, 2, 4, 8, 16];
 /** Wall-clock seconds a budgeted run may take (measured while running; the run ends within it plus one pass). */
 export const DEFAULT_BUDGET_S = 8;
+/** Below this a budget leaves most cells without a first answer: refused. */
+export const MIN_BUDGET_S = 0.5;
 /** Attention is materialised (T² per head and layer): past 8192 bytes WebAssembly runs out of its 4 GB. */
 export const MAX_LENGTH = 8192;
 /** Perplexity may use all of eval.txt (needle fillers come from its second half: both are held-out text, and the
@@ -98,6 +100,7 @@ export function resolveRequest(req: PreviewRequest, mini: MiniModelSpec, needles
   if (typeof budgetS !== 'number' || !Number.isFinite(budgetS) || budgetS <= 0) {
     throw new PreviewError('budget-too-small', `budget ${String(req.budget)} must be a positive number of seconds`);
   }
+  if (budgetS < MIN_BUDGET_S) throw new PreviewError('budget-too-small', `budget ${budgetS} s is too small: give at least ${MIN_BUDGET_S} s (wall clock)`);
   const out: ResolvedRequest = { methods, lengths, probes, policy, staticFactor, budgetS, budgetGiven: req.budget !== undefined };
   if (req.cells) out.cells = new Set(req.cells.map((c) => `${c.method}@${parseLength(c.length, L0)}`));
   if (req.needles !== undefined) {
