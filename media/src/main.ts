@@ -319,7 +319,8 @@ function renderResults(): void {
   renderTable(tableHost, { methods, lengths, originalLength: l0, userOriginal: uo, cells, running: !!live, yoursLabel: block?.label });
   const top: Node[] = [head];
   if (sh.stale) {
-    const now = block ? `the cursor is now on ${block.label}` : 'the cursor is no longer on a rope block';
+    const where = state.source === 'editor' ? 'the cursor is now on' : 'the view now shows';
+    const now = block ? `${where} ${block.label}` : 'the cursor is no longer on a rope block';
     top.push(
       h('div', { class: 'notice stale-note', id: 'stale', role: 'status' },
         h('span', { class: 'badge', text: 'Stale' }),

@@ -281,6 +281,11 @@ describe('preview webview at 280 px with reference measurements', { skip, timeou
     assert.equal(await page.locator('#chart-ppl .series-layer g.series.stale[data-series="yours"]').count(), 1);
     assert.match((await page.locator('#chart-ppl .legend-item.series-yours').textContent()) ?? '', /stale/);
     assert.equal(await page.locator('#run').isEnabled(), true, 'the new block can be measured');
+    // The host reports the block under the editor's cursor (another one): stale too, said as a cursor move.
+    const editorBlock = { ...EXAMPLES.find((e) => e.id === 'vicuna-linear')!.block, uri: 'file:///w/config.json', label: 'config.json · /rope_scaling' };
+    await send(page, { t: 'block', block: editorBlock });
+    await page.waitForFunction(() => /cursor is now on config\.json/.test(document.querySelector('#stale')?.textContent ?? ''));
+    assert.equal(await page.locator('#table-ppl td.stale[data-method="yours"]').count(), 2);
     // Back to the measured block: no longer stale.
     await page.selectOption('#source', EXAMPLE);
     await page.waitForSelector('#stale', { state: 'detached' });
