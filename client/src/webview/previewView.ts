@@ -10,7 +10,6 @@ import { parseSettings, type PreviewBackend } from '../config';
 // parses the active document itself, so it needs the same parsers registered in this process.
 import { loadDialects } from '../../../server/src/dialects';
 import { buildHtml, makeNonce } from './html';
-import { REFERENCE_FILE } from '../../../core/preview/reference';
 
 export const PREVIEW_VIEW_ID = 'ropelens.preview';
 const BLOCK_DEBOUNCE_MS = 150;
@@ -60,7 +59,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
       modelUri: asUri('media', 'model', 'ropelens-mini.onnx'),
       evalUri: asUri('media', 'model', 'eval.txt'),
       needlesUri: asUri('media', 'model', 'needles.json'),
-      referenceUri: asUri('media', 'model', REFERENCE_FILE),
+      // core/preview/reference.ts REFERENCE_FILE (named here so the client bundle does not pull in the engine).
+      referenceUri: asUri('media', 'model', 'preview-reference.json'),
       boot: this.settingsBoot(),
     });
     w.onDidReceiveMessage((raw: unknown) => this.receive(raw));
