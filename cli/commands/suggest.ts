@@ -5,7 +5,9 @@ import { parseContextLength } from '../../client/src/config';
 import { adviseFor, isEngine } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
 import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
-import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../core/advisor/measure';
+import { measureAdvice, nothingToMeasure, withMeasurement, type MeasureOptions, type Measurement } from '../../core/advisor/measure';
+import { loadReference } from '../../core/preview/reference';
+import { ttyProgress } from '../progress';
 import { methodLabel } from '../../core/advisor/recommend';
 import { applyEdits, type TextEdit } from '../../core/edits';
 import { extendWithYarn } from '../../core/fixes/extend-yarn';
@@ -15,7 +17,7 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { loadPreviewAssets, nodeWasmRuntime } from '../ort-node';
+import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../ort-node';
 
 export { unifiedDiff };
 
@@ -135,8 +137,18 @@ export const run: CliCommand = async (argv, io) => {
     if (!skip) {
       let engine: PreviewEngine | undefined;
       try {
-        engine = new PreviewEngine(await nodeWasmRuntime(1), loadPreviewAssets());
-        m = await measureAdvice(engine, advice, res.engine, args.budget !== undefined ? { budget: args.budget } : {});
+        const modelDir = findModelDir();
+        const assets = loadPreviewAssets(modelDir);
+        engine = new PreviewEngine(await nodeWasmRuntime(1), assets);
+        const progress = ttyProgress(io, 'ropelens suggest --measure');
+        const opts: MeasureOptions = { reference: await loadReference(readReferenceDoc(modelDir), assets.model) };
+        if (args.budget !== undefined) opts.budget = args.budget;
+        if (progress.onProgress) opts.onProgress = progress.onProgress;
+        try {
+          m = await measureAdvice(engine, advice, res.engine, opts);
+        } finally {
+          progress.end();
+        }
       } catch (e) {
         io.stderr(`ropelens suggest: measurement failed: ${isPreviewError(e) || e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
         return EXIT_USAGE;

@@ -65,7 +65,7 @@ export interface PreviewRequest {
    * Wall-clock budget in seconds, measured while running (PreviewRunOptions.budgetMs overrides it): cells get a first
    * answer in order, then more needle prompts (until the Wilson half-width is ≤ 15 points) and eval chunks until the
    * budget is spent. The run ends within the budget plus one forward pass and reports the n each cell reached.
-   * Default DEFAULT_BUDGET_S.
+   * The clock starts once the model is loaded (loading is once per engine: timings.sessionMs). Default DEFAULT_BUDGET_S.
    */
   budget?: number;
   /** Exact sample sizes (override the budget; deterministic): needle prompts per cell at every length, the first
