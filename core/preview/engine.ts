@@ -24,6 +24,7 @@ import {
   type PreviewRunOptions,
 } from './types';
 import { mapYours, type YoursMapping } from './yours';
+import { policyNotes } from './notes';
 
 export { DEFAULT_BUDGET_S };
 
@@ -462,15 +463,8 @@ export class PreviewEngine {
     }
     const results = states.map((st) => this.cellOf(st, wantPpl, wantNeedle));
 
-    const dynNote =
-      r.policy === 'per-length'
-        ? `dynamic = transformers' dynamic NTK as it runs: factor 1, recomputed for the sequence length L: base' = base·(L/L0)^(d/(d−2)) for L > L0 (modeling_rope_utils.py _compute_dynamic_ntk_parameters: base·((factor·L/L0) − (factor−1))^(d/(d−2)), factor 1), i.e. static ntk with s = L/L0; unchanged at L ≤ L0`
-        : `dynamic = transformers' dynamic NTK with factor s = ${r.staticFactor}: base·((s·L/L0) − (s−1))^(d/(d−2)) for L > L0, unchanged at L ≤ L0`;
     const notes = [
-      r.policy === 'per-length'
-        ? `factor policy per-length: each static method uses s = max(1, L/${L0}) at length L; dynamic keeps factor 1 and scales with L itself`
-        : `factor policy static: every built-in method uses s = ${r.staticFactor} at every length`,
-      dynNote,
+      ...policyNotes(r.policy, r.staticFactor, L0),
       `ntk = static NTK-aware: base·s^(d/(d−2)); yarn: beta_fast 32, beta_slow 1, attention 0.1·ln(s)+1; llama3: low_freq_factor 1, high_freq_factor 4; original length L0 = ${L0}`,
       `window = baseline, not a scaling method: the unscaled model, each byte past L0 predicted from only the ${L0 - stride}–${L0 - 1} bytes before it (passes of ${L0} bytes, stride ${stride}); a method that beats it uses context past L0`,
       `perplexity: chunks of L bytes from the start of eval.txt (ceil(evalBytes/L) chunks, the last wrapping to the start); perplexityBeyondL0 averages only positions ≥ L0 of each chunk`,

@@ -2,6 +2,7 @@
 // scripts/gen-preview-reference.ts): every built-in method and the window baseline at 1–16 × L0 under both factor
 // policies, measured once with large samples. Hosts show these at once (no forward pass) and measure live only what
 // the reference lacks. The file names the model's sha-256; a different model drops it (everything is measured live).
+import { policyNotes } from './notes';
 import { parseLength } from './request';
 import { MINI_MODEL, type MiniModelSpec } from './tables';
 import { ALL_PROBES, BASELINE_METHODS, BUILTIN_METHODS, PreviewError, type FactorPolicy, type PreviewCell, type PreviewMethod, type PreviewRequest, type PreviewResult } from './types';
@@ -196,7 +197,7 @@ export function combineResult(request: PreviewRequest, plan: PreviewPlan, live: 
     if (c) results.push(c);
   }
   const ref = loaded.reference;
-  const notes = [loaded.note, ...(live?.notes ?? ref?.notes ?? [])];
+  const notes = [loaded.note, ...(live?.notes ?? [...policyNotes(grid.policy, grid.staticFactor, mini.originalLength), ...(ref?.notes ?? []).filter((n) => !/^static policy|^cells with identical/.test(n))])];
   if (plan.reference.length > 0 && live) notes.splice(1, 0, `live cells (${plan.liveCells.map((c) => `${c.method}@${c.length}`).join(', ')}) were measured now; the rest are reference cells`);
   const needleN = (L: number): number => {
     const ns = results.filter((c) => c.length === L && c.needles !== undefined).map((c) => c.needles!);
