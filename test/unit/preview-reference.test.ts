@@ -110,4 +110,15 @@ describe('preview reference and baselines on the shipped model', () => {
     assert.match(r.notes[0]!, /reference measurements dropped.*measured live/);
     assert.equal(err, '', 'no TTY: no progress on stderr');
   });
+
+  it('on a terminal, progress and finished cells go to stderr while stdout holds only the JSON', async () => {
+    let out = '';
+    let err = '';
+    const io = { cwd: MODEL_DIR, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), readFile: (p: string) => readFileSync(p, 'utf8'), writeFile: () => undefined, stderrIsTTY: true };
+    assert.equal(await previewCli(['--methods', 'none,yarn', '--lengths', '2x', '--live', '--budget', '2', '--json'], io), 0, err);
+    const r = JSON.parse(out) as PreviewResult;
+    assert.ok(r.results.every((c) => c.source === 'live'));
+    assert.match(err, /ropelens preview: \d\/2 cells, [\d.]+ s elapsed/);
+    assert.match(err, /yarn @ 2×L0, ppl [\d.]+.*needles \d+\/\d+ \(\d+–\d+%\)/);
+  });
 });
