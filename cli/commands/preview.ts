@@ -218,9 +218,7 @@ export const run: CliCommand = async (argv, io) => {
     engine = new PreviewEngine(await nodeWasmRuntime(args.threads), assets);
     engine.validate(args.request);
     const loaded = await loadReference(readReferenceDoc(modelDir), assets.model);
-    // Exact sample sizes asked for: the reference (64 needles, all of eval.txt) is not what was asked; measure.
-    const exact = args.request.needles !== undefined || args.request.evalBytes !== undefined;
-    const plan = planPreview(args.request, loaded.reference, { live: args.live || exact });
+    const plan = planPreview(args.request, loaded.reference, { live: args.live });
     let live: PreviewResult | undefined;
     if (plan.live) {
       const opts: PreviewRunOptions = {};

@@ -163,17 +163,19 @@ export interface PreviewPlan {
 
 /**
  * Splits a request into what the reference answers and what must be measured live. `live: true` (the user asks to
- * re-measure) sends every cell to the live run. A method "yours" is always live.
+ * re-measure) sends every cell to the live run, and so do exact sample sizes (request.needles / evalBytes: not what
+ * the reference measured). A method "yours" is always live.
  */
 export function planPreview(request: PreviewRequest, reference: PreviewReference | undefined, opts: { live?: boolean } = {}, mini: MiniModelSpec = MINI_MODEL): PreviewPlan {
   const grid = requestGrid(request, mini);
   const wanted = request.cells ? new Set(request.cells.map((c) => `${c.method}@${c.length}`)) : undefined;
   const ref: PreviewCell[] = [];
   const liveCells: { method: PreviewMethod; length: number }[] = [];
+  const allLive = opts.live === true || request.needles !== undefined || request.evalBytes !== undefined;
   for (const L of grid.lengths) {
     for (const m of grid.methods) {
       if (wanted && !wanted.has(`${m}@${L}`)) continue;
-      const run = opts.live || !reference || m === 'yours' ? undefined : runFor(reference, m, grid);
+      const run = allLive || !reference || m === 'yours' ? undefined : runFor(reference, m, grid);
       const hit = run?.results.find((c) => c.method === m && c.length === L);
       if (hit) ref.push(trimmed(hit, grid.probes));
       else liveCells.push({ method: m, length: L });

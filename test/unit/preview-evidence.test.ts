@@ -222,6 +222,8 @@ describe('preview reference measurements', () => {
     assert.equal(st4.reference.length, 0);
     const again = planPreview({ methods: ['none'], lengths: ['1x'] }, loaded.reference, { live: true });
     assert.equal(again.reference.length, 0);
+    // Exact sample sizes are not what the reference measured: live.
+    assert.equal(planPreview({ methods: ['none'], lengths: ['1x'], needles: 8 }, loaded.reference).reference.length, 0);
     // Probes asked for trim the cell.
     const ppl = planPreview({ methods: ['none'], lengths: ['1x'], probes: ['ppl'] }, loaded.reference);
     assert.equal(ppl.reference[0]!.needleCounts, undefined);
