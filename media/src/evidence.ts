@@ -46,12 +46,22 @@ const higherIsBetter = (m: Metric) => m === 'needle';
 /**
  * The cells that count as best for one metric among `cells` (one length): the best value, and every cell whose 95%
  * interval overlaps the best one's (their difference is not resolved at these sample sizes). Without intervals only
- * exact ties count. Empty when fewer than two cells have the metric, or when every cell ties (nothing stands out).
+ * exact ties count. Empty when fewer than two cells have the metric, or when every cell ties (nothing stands out);
+ * with a baseline, empty unless some cell beats it outright (intervals apart).
  */
-export function bestOf(cells: readonly PreviewCell[], metric: Metric): Set<PreviewCell> {
-  const rated = cells.map((c) => ({ c, e: estimateOf(c, metric) })).filter((x): x is { c: PreviewCell; e: Estimate } => !!x.e);
-  if (rated.length < 2) return new Set();
+export function bestOf(cells: readonly PreviewCell[], metric: Metric, baseline?: PreviewCell): Set<PreviewCell> {
   const up = higherIsBetter(metric);
+  let rated = cells.map((c) => ({ c, e: estimateOf(c, metric) })).filter((x): x is { c: PreviewCell; e: Estimate } => !!x.e);
+  // With a baseline (the window, for perplexity), only a cell that beats it beyond the noise can be best: a method
+  // that does not beat "context cut to L₀" gains nothing from the context it was given.
+  const b = baseline ? estimateOf(baseline, metric) : undefined;
+  if (b) {
+    const bLo = b.ci?.[0] ?? b.value;
+    const bHi = b.ci?.[1] ?? b.value;
+    rated = rated.filter(({ e }) => (up ? (e.ci?.[0] ?? e.value) > bHi : (e.ci?.[1] ?? e.value) < bLo));
+    if (rated.length === 1) return new Set([rated[0]!.c]);
+  }
+  if (rated.length < 2) return new Set();
   const top = rated.reduce((a, b) => ((up ? b.e.value > a.e.value : b.e.value < a.e.value) ? b : a));
   const tied = rated.filter(({ e }) => {
     if (e.value === top.e.value) return true;

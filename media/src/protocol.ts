@@ -64,8 +64,10 @@ export interface RunSummary {
   referenceNote?: string;
   /** The engine's notes (method definitions, interval method). */
   notes?: string[];
-  /** Wall-clock budget of the live part (ms) and whether the run stopped on it. */
+  /** Wall-clock budget of the live part (ms), counted from the loaded model. */
   budgetMs?: number;
+  /** Time spent loading the model before measuring (ms; absent or 0 when the session was warm). */
+  loadMs?: number;
   cancelled: boolean;
   /** Set when the run failed (the message shown to the user). */
   error?: string;

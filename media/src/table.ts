@@ -111,7 +111,8 @@ function renderOne(t: TableSpec, o: One, byKey: Map<string, ShownCell>): HTMLEle
   const best = new Map<number, Set<ShownCell>>();
   for (const L of o.lengths) {
     const ranked = o.methods.filter((m) => !isBaseline(m)).map((m) => byKey.get(`${m}@${L}`)).filter((c): c is ShownCell => !!c && !c.stale);
-    best.set(L, bestOf(ranked, o.metric));
+    const base = o.metric === 'needle' ? undefined : byKey.get(`window@${L}`);
+    best.set(L, bestOf(ranked, o.metric, base && !base.stale ? base : undefined));
   }
   const tbody = table.createTBody();
   for (const m of o.methods) {
@@ -176,7 +177,7 @@ export function renderTable(host: HTMLElement, t: TableSpec): void {
       id: 'table-ppl',
       metric: 'ppl',
       caption: 'Perplexity per byte, every position (lower is better)',
-      sub: 'Below: half-width of the 95% interval (hover for the bounds).',
+      sub: 'Below: half-width of the 95% interval (hover for the bounds). Bold: the best of the methods that beat the window baseline beyond the noise.',
       methods: t.methods,
       lengths: t.lengths,
     });
@@ -187,7 +188,7 @@ export function renderTable(host: HTMLElement, t: TableSpec): void {
       id: 'table-beyond',
       metric: 'pplBeyond',
       caption: 'Perplexity past L₀ only (positions ≥ L₀)',
-      sub: 'A method uses context past L₀ only where it beats the window baseline here.',
+      sub: 'A method uses context past L₀ only where it beats the window baseline here; bold marks those that do, beyond the noise.',
       methods: t.methods,
       lengths: beyond,
     });

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { PreviewReference } from '../../core/preview/reference';
 import type { PreviewCell, PreviewRequest } from '../../core/preview/types';
+import { DEFAULT_SETTINGS } from '../../client/src/config';
 import { yoursSpecOf } from '../../media/src/engine';
 import { EXAMPLES } from '../../media/src/examples';
 import { CHROMIUM, ROOT, ensureBuilt, launch, posted, send, startServer, waitResult, watchErrors, type Browser, type Harness } from './harness';
@@ -199,7 +200,7 @@ describe('preview webview at 280 px with reference measurements', { skip, timeou
     await srv?.close();
   });
 
-  async function openSidebar(reference: PreviewReference, state: Record<string, unknown> = SIDEBAR_STATE): Promise<{ page: Page; errors: string[]; wasm: string[] }> {
+  async function openSidebar(reference: PreviewReference, state: Record<string, unknown> = SIDEBAR_STATE, budget = 4): Promise<{ page: Page; errors: string[]; wasm: string[] }> {
     srv.setReference(JSON.stringify(reference));
     const page = await browser.ctx.newPage();
     const errors = watchErrors(page);
@@ -208,7 +209,7 @@ describe('preview webview at 280 px with reference measurements', { skip, timeou
     page.on('request', (r) => {
       if (/ort-wasm/.test(r.url())) wasm.push(r.url());
     });
-    await page.goto(srv.url({ reference: 'test', budget: 4 }));
+    await page.goto(srv.url({ reference: 'test', budget }));
     await page.evaluate((st) => sessionStorage.setItem('vscode-state', JSON.stringify(st)), state);
     await page.reload();
     await page.waitForSelector('#run');
@@ -301,8 +302,10 @@ describe('preview webview at 280 px with reference measurements', { skip, timeou
       ...SIDEBAR_STATE,
       methods: ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'],
       multiples: [1, 2, 4, 8, 16],
-    });
+    }, DEFAULT_SETTINGS.previewBudgetSeconds);
     await page.waitForSelector('#table-ppl td.reference');
+    // As in the editor: the pointer over the view starts loading the model, then Run.
+    await page.hover('#run');
     const n = (await posted(page)).length;
     await page.locator('#run').click();
     const s = (await waitResult(page, n, 240_000)) as unknown as Summary;

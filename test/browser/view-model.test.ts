@@ -68,6 +68,14 @@ describe('best only outside the noise', () => {
     const best = bestOf([a, b, c], 'ppl');
     assert.deepEqual([...best].map((x) => x.method).sort(), ['ntk', 'yarn']);
   });
+  test('perplexity against the window baseline: only a cell that beats it outright can be best', () => {
+    const window = cell('window', 512, { perplexity: 2.8, perplexityCi95: [2.74, 2.86] });
+    const yarn = cell('yarn', 512, { perplexity: 2.86, perplexityCi95: [2.8, 2.92] });
+    const llama = cell('llama3', 512, { perplexity: 2.9, perplexityCi95: [2.84, 2.96] });
+    assert.equal(bestOf([yarn, llama], 'ppl', window).size, 0, 'neither beats the window');
+    const better = cell('ntk', 512, { perplexity: 2.5, perplexityCi95: [2.45, 2.55] });
+    assert.deepEqual([...bestOf([yarn, llama, better], 'ppl', window)], [better]);
+  });
   test('counts of an older saved cell without needleCounts are recovered from accuracy × n', () => {
     assert.deepEqual(needleCount(cell('yarn', 256, { needleAccuracy: 0.75, needles: 8 })), { correct: 6, total: 8 });
   });
