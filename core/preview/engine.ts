@@ -259,6 +259,7 @@ export class PreviewEngine {
     const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
     let forwardPasses = 0;
     let forwardMs = 0;
+    let maxForwardMs = 0;
     let outOfTime = false;
     /** One forward pass, or undefined when the budget is spent (checked before the pass, so a run overshoots its
      * budget by at most one pass). */
@@ -277,7 +278,9 @@ export class PreviewEngine {
         if (isPreviewError(e)) throw e;
         throw new PreviewError('runtime', `forward pass at length ${ids.length} failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
       }
-      forwardMs += this.now() - f0;
+      const passMs = this.now() - f0;
+      forwardMs += passMs;
+      maxForwardMs = Math.max(maxForwardMs, passMs);
       forwardPasses++;
       if (logits.length !== ids.length * 256) throw new PreviewError('model-corrupt', `the model returned ${logits.length} logits for ${ids.length} bytes (expected ×256)`);
       return logits;
@@ -500,6 +503,7 @@ export class PreviewEngine {
         forwardMs: round1(forwardMs),
         reusedCells: results.filter((c) => c.reusedFrom).length,
         budgetSpent: outOfTime,
+        maxForwardMs: round1(maxForwardMs),
       },
       notes,
     };

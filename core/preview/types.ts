@@ -157,6 +157,8 @@ export interface PreviewTimings {
    * its target (then each cell reports the n it reached). */
   budgetMs?: number;
   budgetSpent?: boolean;
+  /** The longest single forward pass (ms): a budgeted run ends within budgetMs plus about this. */
+  maxForwardMs?: number;
 }
 
 export interface PreviewResult {
