@@ -1,7 +1,8 @@
 // Measures the preview's reference cells and writes media/model/preview-reference.json: every built-in method and the
 // window baseline at 1, 2, 4, 8, 16 × L0 under both factor policies (static: factor 16), with 64 needle prompts and
 // all of eval.txt per cell, on onnxruntime-web's WebAssembly backend in Node (1 thread, the runtime the unit tests
-// recompute cells with). Run: `npm run reference` (options: --jobs N parallel processes, default 4).
+// recompute cells with). Run: `npm run reference` (options: --jobs N parallel processes, default 4; --fresh ignores
+// finished jobs kept from an interrupted run of the same model, e.g. after an engine change).
 // The work is split into independent jobs (child processes); cells whose rotary tables are identical in both
 // policies (none everywhere; the static methods at 16 × L0, where the static factor is the per-length one) are
 // measured once and copied, after checking the tables are equal. The output is deterministic except `generated` and
@@ -84,9 +85,12 @@ function cachePath(sha: string, index: number): string {
   return join(tmpdir(), `ropelens-reference-${sha.slice(0, 16)}-${SMOKE ? 'smoke-' : ''}job${index}.json`);
 }
 
-async function child(index: number, sha: string): Promise<PreviewResult> {
+async function child(index: number, sha: string, fresh: boolean): Promise<PreviewResult> {
   const cached = cachePath(sha, index);
-  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as PreviewResult;
+  if (!fresh && existsSync(cached)) {
+    process.stderr.write(`  job ${index}: reusing ${cached} (--fresh to measure again)\n`);
+    return JSON.parse(readFileSync(cached, 'utf8')) as PreviewResult;
+  }
   const result = await new Promise<PreviewResult>((resolvePromise, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--job', String(index)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -121,7 +125,7 @@ async function main(): Promise<void> {
     Array.from({ length: Math.min(parallel, all.length) }, async () => {
       while (next < all.length) {
         const i = next++;
-        results[i] = await child(i, sha);
+        results[i] = await child(i, sha, argv.includes('--fresh'));
       }
     }),
   );
