@@ -129,7 +129,7 @@ describe('preview webview in Chromium', { skip, timeout: 600_000 }, () => {
     await send(page, 'nonsense');
     await page.waitForTimeout(300);
     assert.equal((await posted(page)).filter((m) => m.t === 'result' || m.t === 'status').length, 0);
-    assert.equal(await page.locator('#run').isEnabled(), true);
+    assert.equal(await page.locator('#remeasure').isEnabled(), true, 'the view still takes a run');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -162,7 +162,7 @@ describe('preview webview in Chromium', { skip, timeout: 600_000 }, () => {
     assert.ok(liveCells > 0 && liveCells < 35, `partial live cells: ${liveCells}`);
     assert.ok(stopMs < 15_000, `stopped in ${stopMs} ms`);
     assert.match((await page.locator('#status').textContent()) ?? '', /Cancelled after \d+ of 35 live cells/);
-    assert.equal(await page.locator('#run').isEnabled(), true);
+    assert.equal(await page.locator('#remeasure').isEnabled(), true, 'a new run can start');
     await page.close();
   });
 
