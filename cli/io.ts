@@ -9,6 +9,8 @@ export interface CliIO {
   /** Aborted on Ctrl-C (SIGINT) for commands that can stop early and keep what they have (preview). */
   interrupt?: AbortSignal;
   cwd: string;
+  /** True when stderr is a terminal: long commands (preview, suggest --measure) draw progress there. */
+  stderrIsTTY?: boolean;
 }
 
 /** Exit codes shared by every command: 0 ok, 1 error-level findings, 2 usage or I/O error, 3 internal error. */

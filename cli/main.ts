@@ -80,6 +80,7 @@ export const nodeIO: CliIO = {
     return () => (text ??= readFileSync(0, 'utf8'));
   })(),
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 // Run when executed (node dist/cli.js, the bin), not when imported by tests.

@@ -7,6 +7,7 @@ import type { PreviewAssets } from '../core/preview/engine';
 import { parseNeedles } from '../core/preview/probes/needle';
 import { ortRuntime, type OrtLike, type PreviewRuntime } from '../core/preview/runtime';
 import { PreviewError } from '../core/preview/types';
+import { REFERENCE_FILE } from '../core/preview/reference';
 
 export const MODEL_FILE = 'ropelens-mini.onnx';
 
@@ -63,4 +64,15 @@ export async function nodeWasmRuntime(threads = 1): Promise<PreviewRuntime> {
   const wasmDir = findWasmDir();
   if (wasmDir) ort.env.wasm.wasmPaths = wasmDir + '/';
   return ortRuntime(ort, `onnxruntime-web wasm (${ort.env.wasm.numThreads} thread${ort.env.wasm.numThreads > 1 ? 's' : ''})`);
+}
+
+/** media/model/preview-reference.json parsed, or undefined when it is absent or not JSON (then all is live). */
+export function readReferenceDoc(modelDir = findModelDir()): unknown {
+  const p = join(modelDir, REFERENCE_FILE);
+  if (!existsSync(p)) return undefined;
+  try {
+    return JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    return { format: 'unreadable' };
+  }
 }

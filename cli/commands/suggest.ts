@@ -5,7 +5,9 @@ import { parseContextLength } from '../../common/settings';
 import { adviseFor, extendYarn, isEngine } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
 import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
-import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../core/advisor/measure';
+import { measureAdvice, nothingToMeasure, withMeasurement, type MeasureOptions, type Measurement } from '../../core/advisor/measure';
+import { loadReference } from '../../core/preview/reference';
+import { ttyProgress } from '../progress';
 import { methodLabel } from '../../core/advisor/recommend';
 import { applyEdits, type TextEdit } from '../../core/edits';
 import type { Engine } from '../../core/model';
@@ -14,7 +16,7 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
+import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
 
 export { unifiedDiff };
 
@@ -134,11 +136,19 @@ export const run: CliCommand = async (argv, io) => {
     if (!skip) {
       let engine: PreviewEngine | undefined;
       try {
-        engine = new PreviewEngine(await nodeWasmRuntime(1), loadPreviewAssets());
-        m = await measureAdvice(engine, advice, res.engine, {
-          ...(args.budget !== undefined ? { budget: args.budget } : {}),
-          ...(io.interrupt ? { signal: io.interrupt } : {}),
-        });
+        const modelDir = findModelDir();
+        const assets = loadPreviewAssets(modelDir);
+        engine = new PreviewEngine(await nodeWasmRuntime(1), assets);
+        const progress = ttyProgress(io, 'ropelens suggest --measure');
+        const opts: MeasureOptions = { reference: await loadReference(readReferenceDoc(modelDir), assets.model) };
+        if (args.budget !== undefined) opts.budget = args.budget;
+        if (progress.onProgress) opts.onProgress = progress.onProgress;
+        if (io.interrupt) opts.signal = io.interrupt;
+        try {
+          m = await measureAdvice(engine, advice, res.engine, opts);
+        } finally {
+          progress.end();
+        }
       } catch (e) {
         // Ctrl-C (cli/terminal.ts): the advice without numbers, said so.
         if (isPreviewError(e) && e.code === 'cancelled') io.stderr('ropelens suggest: measurement interrupted; advice without measurement\n');

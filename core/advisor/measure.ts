@@ -1,6 +1,7 @@
 // Measured numbers for the advice: the top two methods on the bundled mini-model at the same stretch s = target /
 // original (length round(s × L0), capped at what the preview can run), per-length policy. Pure: the caller passes
 // a preview engine (Node wasm in the CLI and the server).
+import { combineResult, planPreview, type LoadedReference } from '../preview/reference';
 import { MAX_LENGTH } from '../preview/request';
 import type { MiniModelSpec } from '../preview/tables';
 import { isPreviewError, type PreviewMethod, type PreviewProbe, type PreviewRequest, type PreviewResult, type PreviewRunOptions } from '../preview/types';
@@ -20,8 +21,12 @@ export interface MeasuredCandidate {
   label: string;
   perplexity?: number;
   needleAccuracy?: number;
-  /** Needle prompts behind needleAccuracy. */
+  /** Needle prompts behind needleAccuracy, the count retrieved and its Wilson 95% interval. */
   needles?: number;
+  needleCounts?: { correct: number; total: number; ci95: [number, number] };
+  perplexityCi95?: [number, number];
+  /** Read from the reference measurements beside the model, or measured now. */
+  source?: 'reference' | 'live';
 }
 
 export interface Measurement {
@@ -45,6 +50,8 @@ export interface MeasureOptions extends PreviewRunOptions {
   /** Exact sample sizes (tests): needles per cell and eval bytes. */
   needles?: number;
   evalBytes?: number;
+  /** Reference measurements for this model (loadReference): cells it holds are read, not measured. */
+  reference?: LoadedReference;
 }
 
 /** A method as the engine runs it: vLLM/SGLang/llama.cpp freeze "dynamic" at the full stretch = static NTK. */
@@ -71,13 +78,20 @@ export async function measureAdvice(runner: PreviewRunner, advice: Advice, engin
   const runOpts: PreviewRunOptions = {};
   if (opts.signal) runOpts.signal = opts.signal;
   if (opts.onProgress) runOpts.onProgress = opts.onProgress;
+  // Reference cells answer at once unless exact sample sizes were asked for.
+  const loaded = opts.needles === undefined && opts.evalBytes === undefined ? opts.reference : undefined;
+  const measure = async (req: PreviewRequest): Promise<PreviewResult> => {
+    if (!loaded) return runner.run(req, runOpts);
+    const plan = planPreview(req, loaded.reference);
+    return combineResult(req, plan, plan.live ? await runner.run(plan.live, runOpts) : undefined, loaded, runner.mini);
+  };
   let result: PreviewResult;
   try {
-    result = await runner.run({ ...base, probes: ['ppl', 'needle'] as PreviewProbe[] }, runOpts);
+    result = await measure({ ...base, probes: ['ppl', 'needle'] as PreviewProbe[] });
   } catch (e) {
     // Lengths shorter than a needle prompt measure perplexity only.
     if (!isPreviewError(e) || e.code !== 'bad-length') throw e;
-    result = await runner.run({ ...base, probes: ['ppl'] }, runOpts);
+    result = await measure({ ...base, probes: ['ppl'] });
   }
   const candidates: MeasuredCandidate[] = picks.map((m, i) => {
     const cell = result.results.find((c) => c.method === methods[i] && c.length === length);
@@ -85,6 +99,9 @@ export async function measureAdvice(runner: PreviewRunner, advice: Advice, engin
     if (cell?.perplexity !== undefined) c.perplexity = cell.perplexity;
     if (cell?.needleAccuracy !== undefined) c.needleAccuracy = cell.needleAccuracy;
     if (cell?.needles !== undefined) c.needles = cell.needles;
+    if (cell?.needleCounts) c.needleCounts = cell.needleCounts;
+    if (cell?.perplexityCi95) c.perplexityCi95 = cell.perplexityCi95;
+    if (cell) c.source = cell.source;
     return c;
   });
   return { length, stretch: length / L0, capped: want > length, candidates, model: result.model.name, runtime: result.model.runtime, ms: result.timings.totalMs };
@@ -96,19 +113,27 @@ function fmtStretch(s: number): string {
 
 /** The sentence the reason paragraph ends with. */
 export function describeMeasurement(m: Measurement): string {
+  const pct = (x: number): string => `${Math.round(x * 100)}`;
   const parts = m.candidates.map((c) => {
-    const ppl = c.perplexity === undefined ? 'no perplexity' : `perplexity ${c.perplexity.toFixed(2)}`;
-    const n = c.needles ? ` of ${c.needles}` : '';
-    const needle = c.needleAccuracy === undefined ? '' : `, needles ${Math.round(c.needleAccuracy * 100)}%${n}`;
+    const ci = c.perplexityCi95 ? ` (95% ${c.perplexityCi95[0].toFixed(2)}–${c.perplexityCi95[1].toFixed(2)})` : '';
+    const ppl = c.perplexity === undefined ? 'no perplexity' : `perplexity ${c.perplexity.toFixed(2)}${ci}`;
+    const needle = c.needleCounts
+      ? `, needles ${c.needleCounts.correct}/${c.needleCounts.total} (95% ${pct(c.needleCounts.ci95[0])}–${pct(c.needleCounts.ci95[1])}%)`
+      : c.needleAccuracy === undefined ? '' : `, needles ${pct(c.needleAccuracy)}%${c.needles ? ` of ${c.needles}` : ''}`;
     return `${c.label} ${ppl}${needle}`;
   });
   // The mini-model is never fine-tuned: these are zero-shot numbers, which is what a fine-tune starts from.
   let s = `Measured zero-shot on the bundled mini-model at ${fmtStretch(m.stretch)}× its trained length (${m.length} tokens)` +
     `${m.capped ? ', the most it can run' : ''}: ${parts.join('; ')}.`;
   const [a, b] = m.candidates;
-  if (a?.perplexity !== undefined && b?.perplexity !== undefined && b.perplexity < a.perplexity) {
+  // A difference inside the intervals is not worded as a difference.
+  const apart = (x?: [number, number], y?: [number, number]): boolean => x !== undefined && y !== undefined && (x[1] < y[0] || y[1] < x[0]);
+  if (a?.perplexity !== undefined && b?.perplexity !== undefined && b.perplexity < a.perplexity && apart(a.perplexityCi95, b.perplexityCi95)) {
     s += ` Here the runner-up scored lower perplexity; the recommendation follows the matrix (results on full-size models), so weigh both.`;
+  } else if (a?.perplexityCi95 && b?.perplexityCi95 && !apart(a.perplexityCi95, b.perplexityCi95)) {
+    s += ` The two perplexities are within each other's 95% intervals: no difference measured.`;
   }
+  if (m.candidates.some((c) => c.source === 'reference')) s += ' (Reference measurements shipped with the model.)';
   return s;
 }
 

@@ -1,23 +1,30 @@
 // The preview engine: runs the mini-model over (method, length) cells and streams perplexity and needle retrieval.
 // Work is shared wherever the maths allows: cells whose rotary tables are identical (every method at L0 under the
 // per-length policy, dynamic at L ≤ L0, every length of a static method) share forward passes, and a perplexity
-// chunk is read from the prefix of a longer pass that starts at the same byte (causal attention). The same
-// scheduler runs "dry" to price a plan, so the budget picks sample sizes deterministically.
-import { buildNeedlePrompt, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
-import { chunkNll, chunkStarts, nllPerPosition } from './probes/perplexity';
-import { DEFAULT_BUDGET_S, MAX_EVAL_BYTES, resolveRequest, type ResolvedRequest } from './request';
+// chunk is read from the prefix of a longer pass that starts at the same byte (causal attention). Sample sizes are
+// exact when the request gives them (reference measurements, tests); otherwise a wall-clock budget, measured while
+// running, sizes them: every cell gets a first answer in order, then rounds add needle prompts (until the Wilson
+// half-width is ≤ 15 points) and eval chunks, and the run stops before the first pass that would start past the
+// budget.
+import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
+import { chunkStarts, nllPerPosition } from './probes/perplexity';
+import { PERPLEXITY_INTERVAL_NOTE, perplexityInterval, TARGET_HALF_WIDTH, wilson95, wilsonHalfWidth } from './stats';
+import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
-import { builtinBlock, cosSin, MINI_MODEL, policyFactor, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
+import { builtinBlock, cosSin, methodFactor, MINI_MODEL, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
 import {
   isPreviewError,
+  type BuiltinMethod,
   PreviewError,
   type PreviewCell,
   type PreviewMethod,
+  type PreviewProgress,
   type PreviewRequest,
   type PreviewResult,
   type PreviewRunOptions,
 } from './types';
 import { mapYours, type YoursMapping } from './yours';
+import { policyNotes } from './notes';
 
 export { DEFAULT_BUDGET_S };
 
@@ -35,10 +42,8 @@ export interface PreviewAssets {
 
 /**
  * Single-thread WebAssembly wall time of one forward pass of T bytes plus its scoring (ms) on the warm session,
- * fitted on the 2-core x86 dev machine at low load on the blocked-attention graph (test/bench/preview.bench.ts
- * and the passes of a default sweep: ~7 / 14 / 33 / 86 / 260 ms at T = 128 … 2048; linear layers ∝ T, the
- * materialised causal attention ∝ T²), plus 10% for scoring, tables and garbage collection, so the price of a
- * sweep is its expected warm wall time. Only used to turn a budget into sample sizes.
+ * fitted on the 2-core x86 dev machine at low load (test/bench/preview.bench.ts: ~7 / 14 / 33 / 86 / 260 ms at
+ * T = 128 … 2048). Only used for progress estimates; budgets are measured on the clock.
  */
 export function estimateForwardMs(T: number): number {
   return 1.1 * (2 + 0.035 * T + 4.6e-5 * T * T);
@@ -49,30 +54,43 @@ export function estimateForwardMs(T: number): number {
 const WARMUP_LENGTH = 64;
 const WARMUP_PASSES = 4;
 
+/** The window baseline scores bytes past L0 in blocks of this many, each block from a pass of L0 bytes ending at its
+ * last byte: every byte is predicted from the 96–127 bytes before it (at L0 = 128). */
+export const WINDOW_STRIDE_DIVISOR = 4;
+
+/** Under a budget: needles per cell in the first answer, and the most eval bytes a live cell aims for. */
+const FIRST_NEEDLES = 2;
+export const LIVE_EVAL_TARGET = 16384;
+
 interface CellSpec {
   method: PreviewMethod;
   length: number;
   tables: MethodTables;
   key: string;
+  /** Window baseline past L0: perplexity from strided windows of L0 bytes. */
+  window: boolean;
   userTokens?: number;
 }
 
-interface Executor {
-  ppl(cell: CellSpec, start: number, length: number): Promise<Float64Array>;
-  needle(cell: CellSpec, index: number): Promise<NeedleScore>;
-}
-
-interface SweepPlan {
-  cells: CellSpec[];
-  /** Which needles (indices into needles.json) each length scores. */
-  needlesAt: (length: number) => number[];
-  evalBytes: number;
-}
-
-/** n needles spread evenly over the list (which is ordered by depth): centre of each of n equal slices. */
-export function spreadIndices(n: number, available: number): number[] {
-  const k = Math.min(n, available);
-  return Array.from({ length: k }, (_, i) => Math.floor(((i + 0.5) * available) / k));
+/** A cell's samples so far. */
+interface CellState {
+  spec: CellSpec;
+  /** Chunk starts still to score, in order, and per scored chunk: NLL sums and predictions (all, ≥ L0). */
+  chunksLeft: number[];
+  sums: number[];
+  counts: number[];
+  beyondSums: number[];
+  beyondCounts: number[];
+  /** Needle indices still to score (needleOrder), and outcomes so far. */
+  needlesLeft: number[];
+  outcomes: { id: string; correct: boolean }[];
+  hits: number;
+  keyBytes: number;
+  passes: number;
+  ms: number;
+  reused?: { by: CellSpec; prefix: boolean };
+  started: boolean;
+  final: boolean;
 }
 
 interface StoreEntry<T> {
@@ -84,88 +102,13 @@ interface StoreEntry<T> {
 const REUSE_SAME = 'identical rotary tables (same inv_freq and attention factor)';
 const REUSE_PREFIX = 'identical rotary tables; perplexity read from the prefix of a longer pass (causal attention)';
 
-/**
- * The one scheduler: cells in order (lengths ascending, methods in request order); a pass is run only when no
- * stored pass covers it. Perplexity passes at a chunk start run at the longest length any cell with the same
- * tables needs there, except at the first length, which runs short so the first result arrives quickly.
- */
-async function sweep(
-  plan: SweepPlan,
-  probes: readonly string[],
-  exec: Executor,
-  emit: (cell: PreviewCell) => void,
-  now: () => number,
-): Promise<void> {
-  const { cells, needlesAt, evalBytes } = plan;
-  const firstLength = cells.length > 0 ? cells[0]!.length : 0;
-  const planned = new Map<string, number>();
-  if (probes.includes('ppl')) {
-    for (const c of cells) {
-      for (const s of chunkStarts(c.length, evalBytes)) {
-        const k = `${c.key}@${s}`;
-        planned.set(k, Math.max(planned.get(k) ?? 0, c.length));
-      }
-    }
-  }
-  const pplStore = new Map<string, StoreEntry<Float64Array>>();
-  const needleStore = new Map<string, StoreEntry<NeedleScore>>();
-  for (const c of cells) {
-    const t0 = now();
-    let ran = 0;
-    let source: StoreEntry<unknown> | undefined;
-    const out: PreviewCell = {
-      method: c.method,
-      length: c.length,
-      lengthMultiple: c.length / MINI_MODEL.originalLength,
-      factor: c.tables.factor,
-      attentionFactor: c.tables.attentionFactor,
-      ms: 0,
-    };
-    if (c.userTokens !== undefined) out.userTokens = c.userTokens;
-    if (probes.includes('ppl')) {
-      let sum = 0;
-      let count = 0;
-      for (const s of chunkStarts(c.length, evalBytes)) {
-        const k = `${c.key}@${s}`;
-        let e = pplStore.get(k);
-        if (!e || e.length < c.length) {
-          const len = c.length === firstLength ? c.length : planned.get(k)!;
-          e = { value: await exec.ppl(c, s, len), length: len, by: c };
-          pplStore.set(k, e);
-          ran++;
-        } else source ??= e;
-        sum += chunkNll(e.value, c.length);
-        count += c.length - 1;
-      }
-      out.perplexity = Math.exp(sum / count);
-    }
-    if (probes.includes('needle')) {
-      let exact = 0;
-      let hits = 0;
-      let total = 0;
-      const indices = needlesAt(c.length);
-      for (const i of indices) {
-        const k = `${c.key}@${c.length}#${i}`;
-        let e = needleStore.get(k);
-        if (!e) {
-          e = { value: await exec.needle(c, i), length: c.length, by: c };
-          needleStore.set(k, e);
-          ran++;
-        } else source ??= e;
-        exact += e.value.exact ? 1 : 0;
-        hits += e.value.hits;
-        total += e.value.keyLength;
-      }
-      out.needleAccuracy = exact / indices.length;
-      out.needleCharAccuracy = hits / total;
-      out.needles = indices.length;
-    }
-    if (ran === 0 && source) {
-      out.reusedFrom = { method: source.by.method, length: source.by.length, why: source.by.length > c.length ? REUSE_PREFIX : REUSE_SAME };
-    }
-    out.ms = ran === 0 ? 0 : Math.round((now() - t0) * 10) / 10;
-    emit(out);
-  }
+/** bytes [start, start+len) of text[0:evalBytes], wrapping. */
+function wrapped(text: Uint8Array, evalBytes: number, start: number, len: number): Uint8Array {
+  const s = start % evalBytes;
+  if (s + len <= evalBytes) return text.subarray(s, s + len);
+  const out = new Uint8Array(len);
+  for (let i = 0; i < len; i++) out[i] = text[(s + i) % evalBytes]!;
+  return out;
 }
 
 function tablesKey(t: MethodTables): string {
@@ -185,6 +128,9 @@ export class PreviewEngine {
   private sessionPromise: Promise<ModelSession> | undefined;
   private readonly tableCache = new Map<string, { T: number; cos: Float32Array; sin: Float32Array }>();
   readonly mini: MiniModelSpec;
+  /** The shipped needles extended to NEEDLE_COUNT, and the order they are scored in (ids stable). */
+  readonly needleSet: NeedleSet;
+  private readonly order: number[];
 
   constructor(
     private readonly runtime: PreviewRuntime,
@@ -196,6 +142,8 @@ export class PreviewEngine {
     if (!(assets.model instanceof Uint8Array) || assets.model.length === 0) {
       throw new PreviewError('model-missing', 'the mini-model file is empty or missing');
     }
+    this.needleSet = extendNeedles(assets.needles, NEEDLE_COUNT, assets.evalText);
+    this.order = needleOrder(this.needleSet, assets.needles.needles.length);
   }
 
   /**
@@ -248,19 +196,24 @@ export class PreviewEngine {
   /** The cells of a resolved request, with their tables (throws PreviewError for an inexpressible block). */
   private cellsOf(r: ResolvedRequest, yours: YoursMapping | undefined): CellSpec[] {
     const cells: CellSpec[] = [];
+    const L0 = this.mini.originalLength;
     for (const L of r.lengths) {
       for (const m of r.methods) {
+        if (r.cells && !r.cells.has(`${m}@${L}`)) continue;
         let tables: MethodTables;
-        const c: Partial<CellSpec> = { method: m, length: L };
+        const c: Partial<CellSpec> = { method: m, length: L, window: false };
         if (m === 'yours') {
           tables = tablesFor(yours!.blockAt(L), this.mini);
-          if (yours!.originalContext !== undefined) c.userTokens = Math.round((L / this.mini.originalLength) * yours!.originalContext);
+          if (yours!.originalContext !== undefined) c.userTokens = Math.round((L / L0) * yours!.originalContext);
+        } else if (m === 'window') {
+          // The unscaled model; past L0 each byte sees only a window of the bytes before it.
+          tables = tablesFor({ params: {} }, this.mini);
+          c.window = L > L0;
         } else {
-          const s = m === 'none' ? 1 : policyFactor(r.policy, L, this.mini, r.staticFactor);
-          // Factor 1 is no scaling for every built-in method (float32 blends of x/1 and x can differ in the last
-          // bit, which would cost a pass for nothing): use the unscaled tables. Not dynamic: with factor 1 it still
-          // grows the base past L0.
-          tables = tablesFor(builtinBlock(s === 1 && m !== 'dynamic' ? 'none' : m, s, L, this.mini), this.mini);
+          const s = m === 'none' ? 1 : methodFactor(m as BuiltinMethod, r.policy, L, this.mini, r.staticFactor);
+          // Factor 1 is no scaling for the static methods (float32 blends of x/1 and x can differ in the last bit,
+          // which would cost a pass for nothing): use the unscaled tables. Not dynamic: it scales with the length.
+          tables = tablesFor(builtinBlock(s === 1 && m !== 'dynamic' ? 'none' : (m as BuiltinMethod), s, L, this.mini), this.mini);
         }
         if (!tables.invFreq.every((x) => Number.isFinite(x) && x >= 0) || !Number.isFinite(tables.attentionFactor)) {
           throw new PreviewError('inexpressible-block', `method ${m} gives non-finite rotary frequencies at length ${L}`);
@@ -274,91 +227,48 @@ export class PreviewEngine {
     return cells;
   }
 
-  /** Estimated single-thread WASM seconds for a plan (dry run of the scheduler). */
-  private async price(plan: SweepPlan, probes: readonly string[]): Promise<number> {
-    let ms = 0;
-    const zeros = new Float64Array(0);
-    await sweep(
-      plan,
-      probes,
-      {
-        ppl: async (_c, _s, len) => {
-          ms += estimateForwardMs(len);
-          return zeros.length >= len ? zeros : new Float64Array(len);
-        },
-        needle: async (c) => {
-          ms += estimateForwardMs(c.length);
-          return { exact: false, hits: 0, keyLength: 1 };
-        },
-      },
-      () => undefined,
-      () => 0,
-    );
-    return ms / 1000;
-  }
-
-  /**
-   * Sample sizes: explicit ones, else the largest rung of a fixed ladder whose dry-run price fits the budget. A rung
-   * gives each needle cell a time allowance: short lengths (cheap passes) score many needles, long ones few (at
-   * least one), so the figures the eye compares first (L0, 2×) are the most precise.
-   */
-  private async sampleSizes(r: ResolvedRequest, cells: CellSpec[]): Promise<{ needlesAt: (L: number) => number[]; evalBytes: number }> {
-    const longest = r.lengths[r.lengths.length - 1]!;
-    const maxEval = Math.min(MAX_EVAL_BYTES, this.assets.evalText.length);
-    const available = this.assets.needles.needles.length;
-    const rungOf = (allowanceMs: number, evalMult: number) => {
-      const counts = new Map<number, number>();
-      for (const L of r.lengths) counts.set(L, r.needles ?? Math.max(1, Math.min(available, Math.floor(allowanceMs / estimateForwardMs(L)))));
-      return {
-        needlesAt: (L: number) => spreadIndices(counts.get(L) ?? 1, available),
-        evalBytes: r.evalBytes ?? Math.min(maxEval, Math.max(longest, evalMult * longest)),
-        key: `${[...counts.values()].join(',')}|${r.evalBytes ?? Math.min(maxEval, Math.max(longest, evalMult * longest))}`,
-      };
-    };
-    const ladder: ReturnType<typeof rungOf>[] = [];
-    for (const [ms, e] of [[0, 1], [100, 1], [150, 1], [200, 1], [300, 1], [400, 1], [600, 1], [800, 1], [1200, 2], [1600, 2], [2400, 4], [3200, 4], [4800, 8], [6400, 8], [12800, 16]] as const) {
-      const rung = rungOf(ms, e);
-      if (ladder[ladder.length - 1]?.key !== rung.key) ladder.push(rung);
-    }
-    // Every probe asked for has explicit sizes: the budget has nothing to choose.
-    const needlesFixed = r.needles !== undefined || !r.probes.includes('needle');
-    const evalFixed = r.evalBytes !== undefined || !r.probes.includes('ppl');
-    if (needlesFixed && evalFixed) return ladder[0]!;
-    let best: (typeof ladder)[number] | undefined;
-    let minCost = 0;
-    for (const rung of ladder) {
-      const cost = await this.price({ cells, needlesAt: rung.needlesAt, evalBytes: rung.evalBytes }, r.probes);
-      if (!best) minCost = cost;
-      if (cost <= r.budgetS) best = rung;
-      else break;
-    }
-    // No budget given: the default request always runs, at the smallest sample sizes if need be.
-    if (!best && r.budgetGiven === false) best = ladder[0]!;
-    if (!best) {
-      throw new PreviewError(
-        'budget-too-small',
-        `budget ${r.budgetS} s is too small for this sweep: one needle per cell and one chunk per length need about ${minCost.toFixed(1)} s (single-thread WebAssembly); raise the budget or drop lengths/methods`,
-      );
-    }
-    return best;
+  /** Validates a request without running it (throws the PreviewError run() would). */
+  validate(request: PreviewRequest): void {
+    const r = resolveRequest(request, this.mini, this.needleSet, this.assets.evalText.length);
+    if (request.yours && r.methods.includes('yours')) this.cellsOf(r, mapYours(request.yours, this.mini));
   }
 
   async run(request: PreviewRequest, options: PreviewRunOptions = {}): Promise<PreviewResult> {
     const t0 = this.now();
     const { signal, onProgress } = options;
     if (signal?.aborted) throw abortError();
-    const r = resolveRequest(request, this.mini, this.assets.needles, this.assets.evalText.length);
+    const needleSet = this.needleSet;
+    const r = resolveRequest(request, this.mini, needleSet, this.assets.evalText.length);
     const yours = request.yours && r.methods.includes('yours') ? mapYours(request.yours, this.mini) : undefined;
     const cells = this.cellsOf(r, yours);
-    const sizes = await this.sampleSizes(r, cells);
+    const L0 = this.mini.originalLength;
+    const wantPpl = r.probes.includes('ppl');
+    const wantNeedle = r.probes.includes('needle');
+    // Exact sample sizes for every probe asked for: deterministic, no clock. Otherwise a wall-clock budget.
+    const exact = (!wantNeedle || r.needles !== undefined) && (!wantPpl || r.evalBytes !== undefined);
+    const budgetMs = exact ? undefined : (options.budgetMs ?? r.budgetS * 1000);
+    const evalBytes = r.evalBytes ?? Math.min(this.assets.evalText.length, Math.max(r.lengths[r.lengths.length - 1]!, LIVE_EVAL_TARGET));
+    const needleCap = r.needles ?? needleSet.needles.length;
+    const order = this.order.slice(0, needleCap);
+
     const sessionStart = this.now();
     const hadSession = this.session !== undefined;
     const session = await this.getSession();
     const sessionMs = hadSession ? 0 : this.now() - sessionStart;
+    // The budget counts from a loaded model: loading is a one-off per engine (reported as sessionMs; hosts warm()).
+    const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
     let forwardPasses = 0;
     let forwardMs = 0;
-    const forward = async (cell: CellSpec, ids: Uint8Array): Promise<Float32Array> => {
+    let maxForwardMs = 0;
+    let outOfTime = false;
+    /** One forward pass, or undefined when the budget is spent (checked before the pass, so a run overshoots its
+     * budget by at most one pass). */
+    const forward = async (cell: CellSpec, ids: Uint8Array): Promise<Float32Array | undefined> => {
       if (signal?.aborted) throw abortError();
+      if (this.now() >= deadline) {
+        outOfTime = true;
+        return undefined;
+      }
       const { cos, sin } = this.tables(cell.key, cell.tables, ids.length);
       const f0 = this.now();
       let logits: Float32Array;
@@ -368,54 +278,218 @@ export class PreviewEngine {
         if (isPreviewError(e)) throw e;
         throw new PreviewError('runtime', `forward pass at length ${ids.length} failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
       }
-      forwardMs += this.now() - f0;
+      const passMs = this.now() - f0;
+      forwardMs += passMs;
+      maxForwardMs = Math.max(maxForwardMs, passMs);
       forwardPasses++;
       if (logits.length !== ids.length * 256) throw new PreviewError('model-corrupt', `the model returned ${logits.length} logits for ${ids.length} bytes (expected ×256)`);
       return logits;
     };
-    const needleSet = this.assets.needles;
-    const results: PreviewCell[] = [];
+
+    // Exact runs read shorter chunks from the longest pass any cell with the same tables needs at that start.
+    const planned = new Map<string, number>();
+    if (exact && wantPpl) {
+      for (const c of cells) {
+        if (c.window) continue;
+        for (const st of chunkStarts(c.length, evalBytes)) {
+          const k = `${c.key}@${st}`;
+          planned.set(k, Math.max(planned.get(k) ?? 0, c.length));
+        }
+      }
+    }
+    const firstLength = cells.length > 0 ? cells[0]!.length : 0;
+    const pplStore = new Map<string, StoreEntry<Float64Array>>();
+    const needleStore = new Map<string, StoreEntry<NeedleScore>>();
+    const windowStore = new Map<number, Float64Array>();
+    const stride = Math.max(1, Math.floor(L0 / WINDOW_STRIDE_DIVISOR));
+
+    /** NLLs of the window pass of L0 bytes at absolute text position a (predictions of bytes a+1 .. a+L0−1). */
+    const windowPass = async (cell: CellSpec, a: number): Promise<Float64Array | undefined> => {
+      const key = a % evalBytes;
+      let v = windowStore.get(key);
+      if (!v) {
+        const ids = wrapped(this.assets.evalText, evalBytes, key, L0);
+        const logits = await forward(cell, ids);
+        if (!logits) return undefined;
+        v = nllPerPosition(ids, logits);
+        windowStore.set(key, v);
+      }
+      return v;
+    };
+
+    /** Per-position NLLs of the chunk at `start` for a cell (length L−1), or undefined when out of time. */
+    const chunkNlls = async (st: CellState, start: number): Promise<Float64Array | undefined> => {
+      const c = st.spec;
+      const L = c.length;
+      if (c.window) {
+        const out = new Float64Array(L - 1);
+        const head = await windowPass(c, start);
+        if (!head) return undefined;
+        out.set(head.subarray(0, L0 - 1), 0);
+        // Byte p ≥ L0 of the chunk: from the pass of L0 bytes starting at a = (b+1)·stride, b = ⌊(p − L0)/stride⌋.
+        for (let b = 0; L0 + b * stride < L; b++) {
+          const a = (b + 1) * stride;
+          const nll = await windowPass(c, start + a);
+          if (!nll) return undefined;
+          for (let p = L0 + b * stride; p < Math.min(L, L0 + (b + 1) * stride); p++) out[p - 1] = nll[p - 1 - a]!;
+        }
+        st.passes++;
+        return out;
+      }
+      const k = `${c.key}@${start}`;
+      let e = pplStore.get(k);
+      if (!e || e.length < L) {
+        const len = exact && L !== firstLength ? (planned.get(k) ?? L) : L;
+        const ids = wrapped(this.assets.evalText, evalBytes, start, len);
+        const logits = await forward(c, ids);
+        if (!logits) return undefined;
+        e = { value: nllPerPosition(ids, logits), length: len, by: c };
+        pplStore.set(k, e);
+        st.passes++;
+      } else if (e.by !== c) st.reused ??= { by: e.by, prefix: e.length > L };
+      return e.value.subarray(0, L - 1);
+    };
+
+    const needleScore = async (st: CellState, i: number): Promise<NeedleScore | undefined> => {
+      const c = st.spec;
+      const k = `${c.key}@${c.length}#${i}`;
+      let e = needleStore.get(k);
+      if (!e) {
+        const prompt = buildNeedlePrompt(this.assets.evalText, needleSet, needleSet.needles[i]!, c.length);
+        const logits = await forward(c, prompt);
+        if (!logits) return undefined;
+        e = { value: scoreNeedle(prompt, logits, needleSet.keyLength), length: c.length, by: c };
+        needleStore.set(k, e);
+        st.passes++;
+      } else if (e.by !== c) st.reused ??= { by: e.by, prefix: false };
+      return e.value;
+    };
+
+    const states: CellState[] = cells.map((spec) => ({
+      spec,
+      chunksLeft: wantPpl ? chunkStarts(spec.length, evalBytes) : [],
+      sums: [],
+      counts: [],
+      beyondSums: [],
+      beyondCounts: [],
+      // The window baseline is perplexity only (it has no long-context retrieval by construction).
+      needlesLeft: wantNeedle && spec.method !== 'window' ? [...order] : [],
+      outcomes: [],
+      hits: 0,
+      keyBytes: 0,
+      passes: 0,
+      ms: 0,
+      started: false,
+      final: false,
+    }));
+
+    const needleDone = (st: CellState): boolean => {
+      if (st.needlesLeft.length === 0) return true;
+      if (exact || st.outcomes.length < FIRST_NEEDLES) return false;
+      const k = st.outcomes.filter((o) => o.correct).length;
+      return wilsonHalfWidth(k, st.outcomes.length) <= TARGET_HALF_WIDTH;
+    };
+    const reached = (st: CellState): boolean => st.chunksLeft.length === 0 && needleDone(st);
+
+    /** Adds up to `chunks` chunks and `needles` needle prompts to a cell; false when the budget ran out. */
+    const advance = async (st: CellState, chunks: number, needles: number): Promise<boolean> => {
+      const c0 = this.now();
+      try {
+        for (let j = 0; j < chunks && st.chunksLeft.length > 0; j++) {
+          const start = st.chunksLeft[0]!;
+          const nll = await chunkNlls(st, start);
+          if (!nll) return false;
+          st.chunksLeft.shift();
+          let sum = 0;
+          let beyond = 0;
+          for (let t = 0; t < nll.length; t++) {
+            sum += nll[t]!;
+            if (t >= L0 - 1) beyond += nll[t]!;
+          }
+          st.sums.push(sum);
+          st.counts.push(nll.length);
+          if (nll.length > L0 - 1) {
+            st.beyondSums.push(beyond);
+            st.beyondCounts.push(nll.length - (L0 - 1));
+          }
+        }
+        for (let j = 0; j < needles && !needleDone(st); j++) {
+          const i = st.needlesLeft[0]!;
+          const score = await needleScore(st, i);
+          if (!score) return false;
+          st.needlesLeft.shift();
+          st.outcomes.push({ id: String(needleSet.needles[i]!.id), correct: score.exact });
+          st.hits += score.hits;
+          st.keyBytes += score.keyLength;
+        }
+        return true;
+      } finally {
+        st.ms += this.now() - c0;
+        st.started = true;
+      }
+    };
+
     let firstResultMs = -1;
-    await sweep(
-      { cells, needlesAt: sizes.needlesAt, evalBytes: sizes.evalBytes },
-      r.probes,
-      {
-        ppl: async (cell, start, len) => {
-          const ids = this.assets.evalText.subarray(start, start + len);
-          return nllPerPosition(ids, await forward(cell, ids));
-        },
-        needle: async (cell, i) => {
-          const prompt = buildNeedlePrompt(this.assets.evalText, needleSet, needleSet.needles[i]!, cell.length);
-          return scoreNeedle(prompt, await forward(cell, prompt), needleSet.keyLength);
-        },
-      },
-      (cell) => {
-        if (firstResultMs < 0) firstResultMs = this.now() - t0;
-        results.push(cell);
-        onProgress?.({ cell, done: results.length, total: cells.length });
-      },
-      this.now,
-    );
+    const emit = (st: CellState): void => {
+      if (firstResultMs < 0) firstResultMs = this.now() - t0;
+      const done = states.filter((x) => x.started).length;
+      const p: PreviewProgress = { cell: this.cellOf(st, wantPpl, wantNeedle), done, total: states.length, final: st.final, elapsedMs: this.now() - t0 };
+      if (budgetMs !== undefined) p.budgetMs = budgetMs;
+      onProgress?.(p);
+    };
+
+    // First answers, in order (lengths ascending): exact runs take the whole sample here.
+    for (const st of states) {
+      if (outOfTime) break;
+      const ok = exact ? await advance(st, Infinity, Infinity) : await advance(st, 1, FIRST_NEEDLES);
+      if (!ok) break;
+      st.final = reached(st);
+      emit(st);
+    }
+    // Refinement rounds under the budget: every unfinished cell gets one more batch per round (needles grow ~1.5×,
+    // perplexity gains about 1 KB of text), until all reach their targets or the clock runs out.
+    while (!outOfTime && states.some((st) => !st.final)) {
+      for (const st of states) {
+        if (st.final) continue;
+        const n = st.outcomes.length;
+        const ok = await advance(st, Math.max(1, Math.floor(1024 / st.spec.length)), Math.max(2, Math.ceil(n / 2)));
+        if (!ok) break;
+        st.final = reached(st);
+        emit(st);
+      }
+    }
+    for (const st of states) {
+      if (!st.final) {
+        st.final = true;
+        emit(st);
+      }
+    }
+    const results = states.map((st) => this.cellOf(st, wantPpl, wantNeedle));
+
     const notes = [
-      r.policy === 'per-length'
-        ? `factor policy per-length: each built-in method uses s = max(1, L/${this.mini.originalLength}) at length L`
-        : `factor policy static: every built-in method uses s = ${r.staticFactor} at every length`,
-      `dynamic = transformers' dynamic NTK with factor s, recomputed for the sequence length: base·((s·L/L0) − (s−1))^(d/(d−2)) for L > L0, unchanged at L ≤ L0`,
-      `ntk = static NTK-aware: base·s^(d/(d−2)); yarn: beta_fast 32, beta_slow 1, attention 0.1·ln(s)+1; llama3: low_freq_factor 1, high_freq_factor 4; original length L0 = ${this.mini.originalLength}`,
+      ...policyNotes(r.policy, r.staticFactor, L0),
+      `ntk = static NTK-aware: base·s^(d/(d−2)); yarn: beta_fast 32, beta_slow 1, attention 0.1·ln(s)+1; llama3: low_freq_factor 1, high_freq_factor 4; original length L0 = ${L0}`,
+      `window = baseline, not a scaling method: the unscaled model, each byte past L0 predicted from only the ${L0 - stride}–${L0 - 1} bytes before it (passes of ${L0} bytes, stride ${stride}); a method that beats it uses context past L0`,
+      `perplexity: chunks of L bytes from the start of eval.txt (ceil(evalBytes/L) chunks, the last wrapping to the start); perplexityBeyondL0 averages only positions ≥ L0 of each chunk`,
+      PERPLEXITY_INTERVAL_NOTE,
+      budgetMs !== undefined
+        ? `live sample sizes: needles added per cell until the Wilson half-width ≤ ${TARGET_HALF_WIDTH * 100} points, perplexity up to ${evalBytes} bytes, within a wall-clock budget of ${(budgetMs / 1000).toFixed(1)} s${outOfTime ? ' (spent: cells report the n they reached)' : ''}`
+        : `exact sample sizes: ${wantNeedle ? `${order.length} needle prompts per cell` : ''}${wantNeedle && wantPpl ? ', ' : ''}${wantPpl ? `${evalBytes} eval bytes per cell` : ''}`,
     ];
+    const needleN = (L: number): number => Math.min(...results.filter((c) => c.length === L && c.needles !== undefined).map((c) => c.needles!), Infinity);
     const result: PreviewResult = {
       model: {
         name: this.assets.name ?? 'ropelens-mini',
-        originalLength: this.mini.originalLength,
+        originalLength: L0,
         headDim: this.mini.headDim,
         ropeTheta: this.mini.ropeTheta,
-        evalBytes: r.probes.includes('ppl') ? sizes.evalBytes : 0,
-        evalWindows: r.probes.includes('ppl') ? Math.floor(sizes.evalBytes / r.lengths[0]!) : 0,
-        needlesPerCell: r.probes.includes('needle') ? Math.min(...r.lengths.map((L) => sizes.needlesAt(L).length)) : 0,
-        needlesPerLength: r.probes.includes('needle') ? r.lengths.map((L) => sizes.needlesAt(L).length) : [],
+        evalBytes: wantPpl ? evalBytes : 0,
+        evalWindows: wantPpl ? Math.ceil(evalBytes / r.lengths[0]!) : 0,
+        needlesPerCell: wantNeedle ? Math.min(...r.lengths.map(needleN).map((n) => (Number.isFinite(n) ? n : 0))) : 0,
+        needlesPerLength: wantNeedle ? r.lengths.map(needleN).map((n) => (Number.isFinite(n) ? n : 0)) : [],
         runtime: this.runtime.name,
       },
-      originalLength: this.mini.originalLength,
+      originalLength: L0,
       factorPolicy: r.policy,
       methods: r.methods,
       lengths: r.lengths,
@@ -428,9 +502,12 @@ export class PreviewEngine {
         forwardPasses,
         forwardMs: round1(forwardMs),
         reusedCells: results.filter((c) => c.reusedFrom).length,
+        budgetSpent: outOfTime,
+        maxForwardMs: round1(maxForwardMs),
       },
       notes,
     };
+    if (budgetMs !== undefined) result.timings.budgetMs = budgetMs;
     if (this.assets.layers !== undefined) result.model.layers = this.assets.layers;
     if (this.assets.parameters !== undefined) result.model.parameters = this.assets.parameters;
     if (r.policy === 'static') result.staticFactor = r.staticFactor;
@@ -439,6 +516,49 @@ export class PreviewEngine {
       if (yours.originalContext !== undefined) result.yours.originalContext = yours.originalContext;
     }
     return result;
+  }
+
+  /** A cell's public figures from its samples. */
+  private cellOf(st: CellState, wantPpl: boolean, wantNeedle: boolean): PreviewCell {
+    const c = st.spec;
+    const out: PreviewCell = {
+      method: c.method,
+      length: c.length,
+      lengthMultiple: c.length / this.mini.originalLength,
+      factor: c.tables.factor,
+      attentionFactor: c.tables.attentionFactor,
+      ms: st.passes === 0 ? 0 : round1(st.ms),
+      source: 'live',
+    };
+    if (c.userTokens !== undefined) out.userTokens = c.userTokens;
+    if (wantPpl) {
+      const all = perplexityInterval(st.sums, st.counts);
+      out.evalChunks = st.sums.length;
+      if (all) {
+        out.perplexity = all.ppl;
+        if (all.ci95) out.perplexityCi95 = all.ci95;
+      }
+      const beyond = c.length > this.mini.originalLength ? perplexityInterval(st.beyondSums, st.beyondCounts) : undefined;
+      if (beyond) {
+        out.perplexityBeyondL0 = beyond.ppl;
+        if (beyond.ci95) out.perplexityBeyondL0Ci95 = beyond.ci95;
+      }
+    }
+    if (wantNeedle && c.method !== 'window') {
+      const n = st.outcomes.length;
+      const k = st.outcomes.filter((o) => o.correct).length;
+      out.needles = n;
+      if (n > 0) {
+        out.needleAccuracy = k / n;
+        out.needleCharAccuracy = st.hits / st.keyBytes;
+        out.needleCounts = { correct: k, total: n, ci95: wilson95(k, n) };
+        out.needleOutcomes = st.outcomes.slice();
+      }
+    }
+    if (st.passes === 0 && st.reused) {
+      out.reusedFrom = { method: st.reused.by.method, length: st.reused.by.length, why: st.reused.prefix ? REUSE_PREFIX : REUSE_SAME };
+    }
+    return out;
   }
 }
 

@@ -4,6 +4,7 @@ import type { NeedleSet } from './probes/needle';
 import type { MiniModelSpec } from './tables';
 import {
   ALL_PROBES,
+  BASELINE_METHODS,
   BUILTIN_METHODS,
   PreviewError,
   type FactorPolicy,
@@ -14,13 +15,15 @@ import {
 } from './types';
 
 export const DEFAULT_LENGTH_MULTIPLES = [1, 2, 4, 8, 16];
-/** Seconds of warm single-thread WebAssembly time (see estimateForwardMs). 8 s leaves ~2 s for a cold start
- * (WebAssembly compile, session, tier-up: ~1 s) and a busy machine, so the default sweep ends within 10 s. */
+/** Wall-clock seconds a budgeted run may take (measured while running; the run ends within it plus one pass). */
 export const DEFAULT_BUDGET_S = 8;
+/** Below this a budget leaves most cells without a first answer: refused. */
+export const MIN_BUDGET_S = 0.5;
 /** Attention is materialised (T² per head and layer): past 8192 bytes WebAssembly runs out of its 4 GB. */
 export const MAX_LENGTH = 8192;
-/** The perplexity text is the first half of eval.txt; needle filler comes from the second half. */
-export const MAX_EVAL_BYTES = 32768;
+/** Perplexity may use all of eval.txt (needle fillers come from its second half: both are held-out text, and the
+ * two probes score different things, so the overlap biases neither). */
+export const MAX_EVAL_BYTES = 1 << 20;
 
 export interface ResolvedRequest {
   methods: PreviewMethod[];
@@ -34,6 +37,8 @@ export interface ResolvedRequest {
   budgetGiven: boolean;
   needles?: number;
   evalBytes?: number;
+  /** Only these cells ("method@length"), when the request names them. */
+  cells?: Set<string>;
 }
 
 /** A length spec → bytes: 300 or "300" = bytes, "4x" = 4 × L0. */
@@ -55,10 +60,11 @@ export function parseLength(spec: LengthSpec, L0: number): number {
 
 export function resolveRequest(req: PreviewRequest, mini: MiniModelSpec, needles: NeedleSet, evalTextBytes: number): ResolvedRequest {
   const L0 = mini.originalLength;
-  const methods: PreviewMethod[] = req.methods && req.methods.length > 0 ? [] : [...BUILTIN_METHODS, ...(req.yours ? (['yours'] as const) : [])];
+  const methods: PreviewMethod[] = req.methods && req.methods.length > 0 ? [] : [...BUILTIN_METHODS, ...BASELINE_METHODS, ...(req.yours ? (['yours'] as const) : [])];
+  const known: readonly string[] = [...BUILTIN_METHODS, ...BASELINE_METHODS, 'yours'];
   for (const m of req.methods ?? []) {
-    if (m !== 'yours' && !(BUILTIN_METHODS as readonly string[]).includes(m)) {
-      throw new PreviewError('bad-method', `unknown method "${m}" (expected ${[...BUILTIN_METHODS, 'yours'].join(', ')})`);
+    if (!known.includes(m)) {
+      throw new PreviewError('bad-method', `unknown method "${m}" (expected ${known.join(', ')})`);
     }
     if (m === 'yours' && !req.yours) throw new PreviewError('bad-method', 'method "yours" needs a rope block (give a FILE or a block)');
     if (!methods.includes(m)) methods.push(m);
@@ -94,7 +100,9 @@ export function resolveRequest(req: PreviewRequest, mini: MiniModelSpec, needles
   if (typeof budgetS !== 'number' || !Number.isFinite(budgetS) || budgetS <= 0) {
     throw new PreviewError('budget-too-small', `budget ${String(req.budget)} must be a positive number of seconds`);
   }
+  if (budgetS < MIN_BUDGET_S) throw new PreviewError('budget-too-small', `budget ${budgetS} s is too small: give at least ${MIN_BUDGET_S} s (wall clock)`);
   const out: ResolvedRequest = { methods, lengths, probes, policy, staticFactor, budgetS, budgetGiven: req.budget !== undefined };
+  if (req.cells) out.cells = new Set(req.cells.map((c) => `${c.method}@${parseLength(c.length, L0)}`));
   if (req.needles !== undefined) {
     if (!Number.isInteger(req.needles) || req.needles < 1 || req.needles > needles.needles.length) {
       throw new PreviewError('budget-too-small', `needles per cell must be a whole number from 1 to ${needles.needles.length}`);

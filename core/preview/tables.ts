@@ -1,7 +1,7 @@
 // Method → rotary tables for the mini-model at one length. All frequencies and attention factors come from the rope
 // math core (core/rope: transformers' formulas); this file only says which block each preview method stands for.
 import { computeRope, type RopeFacts } from '../rope/index';
-import type { FactorPolicy, PreviewMethod } from './types';
+import type { BuiltinMethod, FactorPolicy } from './types';
 
 /** The mini-model's rope facts (media/model/INTERFACE.md): head_dim 32, theta 10000, L0 = 128. */
 export interface MiniModelSpec {
@@ -35,6 +35,17 @@ export function miniFacts(spec: MiniModelSpec): RopeFacts {
   return { maxPositionEmbeddings: spec.originalLength, ropeTheta: spec.ropeTheta, headDim: spec.headDim, hiddenSize: spec.headDim * 4, numAttentionHeads: 4 };
 }
 
+/**
+ * The factor a built-in method is given at length L. Per-length: the static methods get s = max(1, L/L0); dynamic
+ * keeps factor 1 and scales itself with the sequence length (transformers' dynamic NTK with factor 1, the Dynamic
+ * NTK of the YaRN paper: base·(L/L0)^(d/(d−2)), i.e. static ntk with s = L/L0). Static: the chosen factor for all.
+ */
+export function methodFactor(method: BuiltinMethod, policy: FactorPolicy, length: number, spec: MiniModelSpec, staticFactor: number): number {
+  if (method === 'none') return 1;
+  if (method === 'dynamic' && policy === 'per-length') return 1;
+  return policyFactor(policy, length, spec, staticFactor);
+}
+
 /** The factor a built-in method uses at length L under a policy. */
 export function policyFactor(policy: FactorPolicy, length: number, spec: MiniModelSpec, staticFactor: number): number {
   return policy === 'static' ? staticFactor : Math.max(1, length / spec.originalLength);
@@ -46,7 +57,7 @@ export function policyFactor(policy: FactorPolicy, length: number, spec: MiniMod
  * factor s, recomputed for the sequence length L (unchanged at L ≤ L0); yarn = transformers' yarn (beta 32/1,
  * attention 0.1·ln s + 1); llama3 = low_freq_factor 1, high_freq_factor 4; all with original length L0.
  */
-export function builtinBlock(method: Exclude<PreviewMethod, 'yours'>, s: number, length: number, spec: MiniModelSpec): BlockAtLength {
+export function builtinBlock(method: BuiltinMethod, s: number, length: number, spec: MiniModelSpec): BlockAtLength {
   const L0 = spec.originalLength;
   switch (method) {
     case 'none': return { params: {} };

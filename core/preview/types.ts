@@ -2,10 +2,18 @@
 // (method, length) cell (PreviewCell), and the final JSON (PreviewResult). Pure data, no runtime imports.
 import type { RopeFacts } from '../rope/index';
 
-/** Built-in methods (mapped onto the mini-model by tables.ts) plus "yours": the user's own block. */
-export type PreviewMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3' | 'yours';
-export const BUILTIN_METHODS: readonly Exclude<PreviewMethod, 'yours'>[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3'];
-export const ALL_METHODS: readonly PreviewMethod[] = [...BUILTIN_METHODS, 'yours'];
+/**
+ * Built-in scaling methods (mapped onto the mini-model by tables.ts), the baseline "window" (not a scaling method:
+ * the same model, unscaled, each byte predicted from only a window of the L0 bytes before it; perplexity only),
+ * plus "yours": the user's own block.
+ */
+export type PreviewMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3' | 'window' | 'yours';
+export type BuiltinMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3';
+/** The scaling methods (and "none"). */
+export const BUILTIN_METHODS: readonly BuiltinMethod[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3'];
+/** Baselines: part of the default run, drawn as reference lines, never ranked as a scaling method. */
+export const BASELINE_METHODS: readonly 'window'[] = ['window'];
+export const ALL_METHODS: readonly PreviewMethod[] = [...BUILTIN_METHODS, ...BASELINE_METHODS, 'yours'];
 
 /** ppl: perplexity per byte on the held-out evaluation text; needle: exact-key retrieval accuracy. */
 export type PreviewProbe = 'ppl' | 'needle';
@@ -43,7 +51,7 @@ export interface YoursSpec {
 }
 
 export interface PreviewRequest {
-  /** Default: the six built-in methods, plus "yours" when `yours` is given. */
+  /** Default: the six built-in methods and the window baseline, plus "yours" when `yours` is given. */
   methods?: PreviewMethod[];
   /** Default: L0, 2, 4, 8, 16 × L0. */
   lengths?: LengthSpec[];
@@ -54,17 +62,27 @@ export interface PreviewRequest {
   /** static policy only: the one factor used at every length (default: longest length / L0, at least 1). */
   staticFactor?: number;
   /**
-   * Time budget in seconds, measured in single-thread WebAssembly time on a 2-core laptop-class CPU (a fixed cost
-   * model, so the same request always scores the same samples). The engine picks the most needles per cell and eval
-   * bytes that fit. Default DEFAULT_BUDGET_S. Too small for one needle per cell and one chunk per length → error.
+   * Wall-clock budget in seconds, measured while running (PreviewRunOptions.budgetMs overrides it): cells get a first
+   * answer in order, then more needle prompts (until the Wilson half-width is ≤ 15 points) and eval chunks until the
+   * budget is spent. The run ends within the budget plus one forward pass and reports the n each cell reached.
+   * The clock starts once the model is loaded (loading is once per engine: timings.sessionMs). Default DEFAULT_BUDGET_S.
    */
   budget?: number;
-  /** Exact sample sizes (override the budget): needle prompts per cell at every length (≤ shipped needles),
-   * spread evenly over the needle depths ... */
+  /** Exact sample sizes (override the budget; deterministic): needle prompts per cell at every length, the first
+   * n of the needle order (probes/needle.ts needleOrder: spread over depths, ids stable) ... */
   needles?: number;
-  /** ... and bytes of evaluation text cut into chunks of L (≥ the longest length). */
+  /** ... and bytes of evaluation text cut into ceil(evalBytes / L) chunks of L (the last wraps to the text start). */
   evalBytes?: number;
+  /** Only these cells of the methods × lengths grid (what the reference lacks); default all. */
+  cells?: { method: PreviewMethod; length: number }[];
   yours?: YoursSpec;
+}
+
+/** Wilson score interval (95%) of k correct out of n. */
+export interface NeedleCounts {
+  correct: number;
+  total: number;
+  ci95: [number, number];
 }
 
 /** One (method, length) result. Streams to onProgress as soon as it is known. */
@@ -88,6 +106,19 @@ export interface PreviewCell {
   needleCharAccuracy?: number;
   /** Needle prompts scored in this cell (spread over the depths). */
   needles?: number;
+  /** needleAccuracy as counts, with the Wilson 95% interval (fractions 0..1). */
+  needleCounts?: { correct: number; total: number; ci95: [number, number] };
+  /** Each needle prompt's outcome (exact key retrieved), ids stable across methods and runs (pairable). */
+  needleOutcomes?: { id: string; correct: boolean }[];
+  /** 95% interval of the perplexity (method in the result notes: t interval of per-chunk mean NLL, exponentiated). */
+  perplexityCi95?: [number, number];
+  /** Perplexity over positions ≥ L0 of each chunk only (absent when length ≤ L0), with its interval. */
+  perplexityBeyondL0?: number;
+  perplexityBeyondL0Ci95?: [number, number];
+  /** Chunks of L bytes the perplexity rests on. */
+  evalChunks?: number;
+  /** reference: read from the measurements shipped beside the model (no forward pass); live: measured now. */
+  source: 'reference' | 'live';
   /** Wall time spent on this cell (0 when it was read from another cell's forward passes). */
   ms: number;
   /** Where the numbers came from when no forward pass of its own was needed. */
@@ -122,6 +153,12 @@ export interface PreviewTimings {
   forwardMs: number;
   /** Forward passes saved by reading shorter lengths from prefixes or from equal cells. */
   reusedCells: number;
+  /** The wall-clock budget (ms) when sample sizes were not exact, and whether it ran out before every cell reached
+   * its target (then each cell reports the n it reached). */
+  budgetMs?: number;
+  budgetSpent?: boolean;
+  /** The longest single forward pass (ms): a budgeted run ends within budgetMs plus about this. */
+  maxForwardMs?: number;
 }
 
 export interface PreviewResult {
@@ -141,13 +178,25 @@ export interface PreviewResult {
 }
 
 export interface PreviewProgress {
+  /** A cell's numbers so far. Under a budget a cell streams several times (first answer, then refinements): the
+   * latest progress for a (method, length) replaces earlier ones. */
   cell: PreviewCell;
+  /** Cells with at least a first answer, of all cells. */
   done: number;
   total: number;
+  /** True when this cell will not change again in this run (its target reached, its samples exhausted, or the
+   * budget spent). */
+  final: boolean;
+  /** Elapsed wall time since run() started (ms) and the budget (ms; absent for exact sample sizes). */
+  elapsedMs: number;
+  budgetMs?: number;
 }
 
 export interface PreviewRunOptions {
   onProgress?: (p: PreviewProgress) => void;
+  /** Wall-clock budget (ms), measured while running; overrides request.budget. Ignored when request.needles and
+   * request.evalBytes (the probes asked for) are both given: then sizes are exact. */
+  budgetMs?: number;
   /** Checked between forward passes: the run stops within one forward pass with PreviewError('cancelled'). */
   signal?: AbortSignal;
 }

@@ -2,6 +2,7 @@
 // the original context, each frequency's band (kept / blended / interpolated), and the attention factor.
 import { analyzeRope, ropeInputOf, type DimStatus } from '../../core/rope/analysis';
 import { yTicks } from './chart';
+import { fitWidth } from './fit';
 import { tokens } from './methods';
 import type { BlockInfo } from './protocol';
 
@@ -110,40 +111,51 @@ export function renderDims(host: HTMLElement, block: BlockInfo | null, transform
   sum.textContent = v.summary;
   host.appendChild(sum);
 
-  // Chart: x = frequency index, y = wavelength (log); bars coloured by band; reference lines at the contexts.
-  const W = 360, H = 170, m = { l: 44, r: 8, t: 8, b: 22 };
+  // Chart: x = frequency index, y = wavelength (log); bars coloured by band; reference lines at the contexts. Drawn at
+  // the panel's pixel width (fit.ts) so its labels keep their CSS size in a narrow sidebar.
   const n = v.rows.length;
   const wl = v.rows.flatMap((r) => [r.wavelength0, r.wavelength]).filter((x) => Number.isFinite(x) && x > 0);
   const ctx = [v.originalContext, v.extendedContext].filter((x): x is number => !!x);
   const lo = Math.min(...wl) / 1.3;
   const hi = Math.max(...wl, ...ctx) * 1.3;
-  const sy = (y: number) => m.t + (1 - (Math.log10(y) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (H - m.t - m.b);
-  const bw = (W - m.l - m.r) / Math.max(n, 1);
-  const sx = (j: number) => m.l + j * bw;
-  const wrap = document.createElement('div');
-  wrap.className = 'chart-plot';
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Wavelength per rotary frequency, before and after scaling. ${sum.textContent}` }, wrap);
-  const grid = el('g', { class: 'grid' }, svg);
   // Powers of ten only (every other one when the range is wide), labelled 10, 1K, 100K, 10M.
   const decades = yTicks(lo, hi, true).filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
-  for (const t of decades.filter((_, i, a) => a.length <= 6 || i % 2 === 0)) {
-    el('line', { x1: m.l, x2: W - m.r, y1: sy(t), y2: sy(t) }, grid);
-    el('text', { x: m.l - 6, y: sy(t) + 3.5, class: 'tick y' }, grid).textContent = si(t);
-  }
-  for (const r of v.rows) {
-    const y = sy(Math.min(r.wavelength, hi));
-    const rect = el('rect', { x: sx(r.j) + 1, y, width: Math.max(bw - 2, 1), height: H - m.b - y, class: `band band-${r.band}` }, svg);
-    el('title', {}, rect).textContent = `freq ${r.j}: wavelength ${Math.round(r.wavelength0).toLocaleString('en-US')} → ${Math.round(r.wavelength).toLocaleString('en-US')} tokens (${r.band}${r.weight !== undefined && r.band === 'blended' ? `, ${(r.weight * 100).toFixed(0)}% interpolated` : ''})`;
-    el('line', { x1: sx(r.j) + 1, x2: sx(r.j) + bw - 1, y1: sy(r.wavelength0), y2: sy(r.wavelength0), class: 'orig-tick' }, svg);
-  }
-  for (const [val, cls, label] of [[v.originalContext, 'ctx-orig', 'original'], [v.extendedContext, 'ctx-ext', 'extended']] as const) {
-    if (!val || (cls === 'ctx-ext' && val === v.originalContext)) continue;
-    el('line', { x1: m.l, x2: W - m.r, y1: sy(val), y2: sy(val), class: cls }, svg);
-    el('text', { x: m.l + 3, y: sy(val) - 3, class: `ctx-label ${cls}` }, svg).textContent = `${label} context ${tokens(val)}`;
-  }
-  for (let j = 0; j < n; j += Math.max(1, Math.ceil(n / 8))) {
-    el('text', { x: sx(j) + bw / 2, y: H - m.b + 13, class: 'tick x' }, svg).textContent = String(j);
-  }
+  const shownDecades = decades.filter((_, i, a) => a.length <= 6 || i % 2 === 0);
+  const wrap = document.createElement('div');
+  wrap.className = 'chart-plot';
+  const draw = (W: number) => {
+    const fs = Math.max(11, parseFloat(getComputedStyle(wrap).fontSize) || 13);
+    const H = Math.round(Math.min(220, Math.max(140, W * 0.5)) + fs * 1.6);
+    const m = { l: Math.round(fs * 2.6), r: 8, t: 8, b: Math.round(fs * 1.6) };
+    const sy = (y: number) => m.t + (1 - (Math.log10(y) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (H - m.t - m.b);
+    const bw = (W - m.l - m.r) / Math.max(n, 1);
+    const sx = (j: number) => m.l + j * bw;
+    const svg = document.createElementNS(SVG, 'svg');
+    for (const [k, val] of Object.entries({ width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Wavelength per rotary frequency, before and after scaling. ${v.summary}` })) svg.setAttribute(k, String(val));
+    const grid = el('g', { class: 'grid' }, svg);
+    for (const t of shownDecades) {
+      el('line', { x1: m.l, x2: W - m.r, y1: sy(t), y2: sy(t) }, grid);
+      el('text', { x: m.l - 5, y: sy(t), class: 'tick y', 'dominant-baseline': 'middle' }, grid).textContent = si(t);
+    }
+    for (const r of v.rows) {
+      const y = sy(Math.min(r.wavelength, hi));
+      const rect = el('rect', { x: sx(r.j) + (bw > 4 ? 1 : 0), y, width: Math.max(bw - (bw > 4 ? 2 : 0.5), 0.5), height: H - m.b - y, class: `band band-${r.band}` }, svg);
+      el('title', {}, rect).textContent = `freq ${r.j}: wavelength ${Math.round(r.wavelength0).toLocaleString('en-US')} → ${Math.round(r.wavelength).toLocaleString('en-US')} tokens (${r.band}${r.weight !== undefined && r.band === 'blended' ? `, ${(r.weight * 100).toFixed(0)}% interpolated` : ''})`;
+      el('line', { x1: sx(r.j), x2: sx(r.j) + bw, y1: sy(r.wavelength0), y2: sy(r.wavelength0), class: 'orig-tick' }, svg);
+    }
+    for (const [val, cls, label] of [[v.originalContext, 'ctx-orig', 'original'], [v.extendedContext, 'ctx-ext', 'extended']] as const) {
+      if (!val || (cls === 'ctx-ext' && val === v.originalContext)) continue;
+      el('line', { x1: m.l, x2: W - m.r, y1: sy(val), y2: sy(val), class: cls }, svg);
+      el('text', { x: m.l + 3, y: sy(val) - 3, class: `ctx-label ${cls}` }, svg).textContent = `${label} context ${tokens(val)}`;
+    }
+    // Label every 2^k-th frequency, as many as fit.
+    const every = 2 ** Math.ceil(Math.log2(Math.max(1, n / Math.max(2, Math.floor((W - m.l) / (fs * 2.6))))));
+    for (let j = 0; j < n; j += every) {
+      el('text', { x: sx(j) + bw / 2, y: H - m.b + fs * 1.15, class: 'tick x' }, svg).textContent = String(j);
+    }
+    wrap.replaceChildren(svg);
+  };
+  fitWidth(wrap, draw);
   host.appendChild(wrap);
   const legend = document.createElement('div');
   legend.className = 'legend static';

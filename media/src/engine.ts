@@ -3,6 +3,7 @@
 // turns every failure into one sentence for the view.
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
 import { parseNeedles } from '../../core/preview/probes/needle';
+import { loadReference, type LoadedReference } from '../../core/preview/reference';
 import type { PreviewRuntime } from '../../core/preview/runtime';
 import { isPreviewError, type PreviewRequest, type PreviewResult, type PreviewRunOptions, type YoursSpec } from '../../core/preview/types';
 import type { BlockInfo } from './protocol';
@@ -11,6 +12,8 @@ export interface AssetUris {
   modelUri: string;
   evalUri: string;
   needlesUri: string;
+  /** The reference measurements beside the model (media/model/preview-reference.json); optional. */
+  referenceUri?: string;
 }
 
 
@@ -74,6 +77,33 @@ export class EngineHost {
     })();
     this.assets.catch(() => (this.assets = undefined));
     return this.assets;
+  }
+
+  private referencePromise?: Promise<LoadedReference>;
+
+  /**
+   * The reference measurements for the bundled model, checked against its sha-256 (core/preview/reference.ts):
+   * fetched and hashed without creating a session, so the view shows numbers before any forward pass. A missing,
+   * malformed or mismatched file gives no reference and a note saying why (then everything is measured live).
+   */
+  reference(): Promise<LoadedReference> {
+    this.referencePromise ??= (async (): Promise<LoadedReference> => {
+      const uri = this.uris.referenceUri;
+      if (!uri) return { note: 'no reference measurements: every cell is measured live' };
+      let doc: unknown;
+      try {
+        const res = await fetch(uri);
+        if (res.ok) doc = JSON.parse(await res.text());
+      } catch (e) {
+        doc = `unreadable (${e instanceof Error ? e.message : String(e)})`;
+      }
+      try {
+        return await loadReference(doc, (await this.load()).model);
+      } catch (e) {
+        return { note: `reference measurements not used (${this.explain(e)}): every cell is measured live` };
+      }
+    })();
+    return this.referencePromise;
   }
 
   private async engineFor(runtime: PreviewRuntime): Promise<PreviewEngine> {

@@ -1,14 +1,19 @@
-// The preview view: block in use, method / length / factor choices, Run and Cancel, live charts and table,
-// and the per-frequency panel. Talks to the extension only through the validated protocol; runs nothing
-// until the user (or the test command) asks.
+// The preview view: block in use, method / length / factor choices, Run, Re-measure and Cancel, charts and tables,
+// and the per-frequency panel. Reference measurements shipped with the model show at once (no forward pass); a Run
+// measures live only what they lack (the user's block, another static factor), Re-measure measures everything.
+// Talks to the extension only through the validated protocol; runs nothing until the user (or the test command) asks.
 import '../preview.css';
+import type { LoadedReference } from '../../core/preview/reference';
 import { makeRuntime, type ViewRuntime } from './backend';
-import { renderChart, type ChartSeries } from './chart';
+import { renderChart, type ChartPoint, type ChartSeries } from './chart';
 import { renderDims } from './dims';
+import { needleCount } from './evidence';
 import { EngineHost, userOriginalOf, yoursSpecOf } from './engine';
 import { EXAMPLES } from './examples';
-import { METHOD_HINT, METHOD_LABEL, fmtMs, fmtPct, fmtPpl, seriesClass, tokens, fmtMultiple } from './methods';
+import { METHOD_HINT, METHOD_LABEL, METHOD_MARKER, fmtMs, fmtPct, fmtPctRange, fmtPpl, fmtPplRange, seriesClass, tokens, fmtMultiple } from './methods';
+import { intervalNotes, methodNotes } from './notes';
 import { checkToWebview, type BackendChoice, type BlockInfo, type FromWebview, type MethodId, type PreviewCell, type RunRequest, type RunSummary } from './protocol';
+import { blockKey, shownCells, type Shown, type ShownCell } from './shown';
 import { DEFAULT_METHODS, LENGTH_MULTIPLES, restoreState, vscodeApi, type UiState } from './state';
 import { renderTable } from './table';
 
@@ -17,6 +22,7 @@ interface Boot {
   modelUri: string;
   evalUri: string;
   needlesUri: string;
+  referenceUri?: string;
   backend?: BackendChoice;
   transformersVersion?: string;
   /** ropelens.preview.budgetSeconds: the run's time budget, which sets its sample sizes. */
@@ -32,16 +38,26 @@ const state: UiState = restoreState(api.getState());
 let backendSetting: BackendChoice = boot.backend ?? 'auto';
 let transformersVersion = boot.transformersVersion;
 let budgetSetting: number | undefined = boot.budget;
-const engine = new EngineHost({ modelUri: boot.modelUri, evalUri: boot.evalUri, needlesUri: boot.needlesUri });
+const engine = new EngineHost({ modelUri: boot.modelUri, evalUri: boot.evalUri, needlesUri: boot.needlesUri, referenceUri: boot.referenceUri });
+/** The reference measurements (undefined while loading). */
+let reference: LoadedReference | undefined;
 const runtimes = new Map<BackendChoice, Promise<ViewRuntime>>();
 
 interface Live {
   abort: AbortController;
+  /** Latest numbers per cell of the live part (the engine refines a cell as its budget allows). */
   cells: PreviewCell[];
+  /** Cells measured live in this run. */
   total: number;
   methods: MethodId[];
   lengths: number[];
+  factorPolicy: UiState['factorPolicy'];
   started: number;
+  budgetMs?: number;
+  /** Loading the model (0 when the session was warm). */
+  loadMs?: number;
+  /** Cells with at least a first answer. */
+  done: number;
 }
 let live: Live | null = null;
 let status: { kind: 'idle' | 'running' | 'done' | 'cancelled' | 'error'; text: string } = { kind: 'idle', text: '' };
@@ -120,6 +136,22 @@ function chipToggle(name: string, value: string, label: string, checked: boolean
   return lab;
 }
 
+/** The grid the current choices ask for: methods ("Yours" only with a block), lengths in bytes, factor policy. */
+function grid(): { methods: MethodId[]; lengths: number[]; policy: UiState['factorPolicy'] } {
+  const b = currentBlock();
+  return {
+    methods: state.methods.filter((m) => m !== 'yours' || !!b),
+    lengths: state.multiples.map((k) => k * L0()).sort((x, y) => x - y),
+    policy: state.factorPolicy,
+  };
+}
+
+/** What the view shows now: the running grid during a run, else the current choices. */
+function shown(): Shown {
+  const g = live ? { methods: live.methods, lengths: live.lengths, policy: live.factorPolicy } : grid();
+  return shownCells({ ...g, originalLength: L0(), reference: reference?.reference, last: state.last, running: live?.cells, blockKey: blockKey(currentBlock()) });
+}
+
 function renderSetup(): void {
   const b = currentBlock();
   const running = !!live;
@@ -127,10 +159,11 @@ function renderSetup(): void {
   for (const m of DEFAULT_METHODS) {
     const noBlock = m === 'yours' && !b;
     methods.append(
-      chipToggle('method', m, m === 'yours' && b ? `Yours` : METHOD_LABEL[m], state.methods.includes(m) && !noBlock, (on) => {
+      chipToggle('method', m, METHOD_LABEL[m], state.methods.includes(m) && !noBlock, (on) => {
         state.methods = on ? DEFAULT_METHODS.filter((x) => x === m || state.methods.includes(x)) : state.methods.filter((x) => x !== m);
         save();
         renderSetup();
+        renderResults();
       }, { cls: seriesClass(m), title: noBlock ? 'Needs a block from the editor or an example.' : METHOD_HINT[m], disabled: running || noBlock }),
     );
   }
@@ -142,13 +175,14 @@ function renderSetup(): void {
         state.multiples = on ? LENGTH_MULTIPLES.filter((x) => x === k || state.multiples.includes(x)) : state.multiples.filter((x) => x !== k);
         save();
         renderSetup();
+        renderResults();
       }, { sub: uo ? `${tokens(k * uo)}` : `${k * L0()} B`, title: `${k * L0()} bytes for the mini-model${uo ? ` ≙ ${(k * uo).toLocaleString('en-US')} tokens for your model` : ''}`, disabled: running }),
     );
   }
   const maxMult = Math.max(1, ...state.multiples);
   const policy = h('fieldset', { class: 'segmented', role: 'radiogroup' }, h('legend', { text: 'Scaling factor' }));
   for (const [val, label, title] of [
-    ['per-length', 'Per length', 'Each length L gets the smallest stretch it needs: s = L / L₀ (the fair comparison).'],
+    ['per-length', 'Per length', 'Each length L gets the smallest stretch it needs: s = L / L₀ (the fair comparison). Dynamic NTK keeps s = 1 and scales with L itself.'],
     ['static', `Static ×${maxMult}`, `One factor for the whole sweep, s = ${maxMult} (what a static deployment does; shows the short-context cost).`],
   ] as const) {
     const input = h('input', { type: 'radio', name: 'policy', value: val, id: `policy-${val}` });
@@ -157,34 +191,82 @@ function renderSetup(): void {
     input.addEventListener('change', () => {
       state.factorPolicy = val;
       save();
+      renderSetup();
+      renderResults();
     });
     policy.append(h('label', { for: `policy-${val}`, title }, input, h('span', { text: label })));
   }
-  const runBtn = h('button', { type: 'button', id: 'run', class: 'primary', text: running ? 'Running…' : 'Run preview' });
-  runBtn.disabled = running || state.methods.length === 0 || state.multiples.length === 0;
+  const g = grid();
+  const sh = running ? undefined : shown();
+  const toMeasure = sh?.missing.length ?? 0;
+  const runBtn = h('button', { type: 'button', id: 'run', class: 'primary', text: running ? 'Running…' : 'Run preview', title: 'Measure live what the reference measurements lack (your block, another factor).' });
+  runBtn.disabled = running || g.methods.length === 0 || g.lengths.length === 0 || (reference !== undefined && toMeasure === 0);
   runBtn.addEventListener('click', () => void run({}));
+  const again = h('button', { type: 'button', id: 'remeasure', class: 'secondary', text: 'Re-measure', title: 'Measure every cell live on this machine, within the time budget, instead of showing the reference.' });
+  again.disabled = running || g.methods.length === 0 || g.lengths.length === 0;
+  again.addEventListener('click', () => void run({ live: true }));
   const cancelBtn = h('button', { type: 'button', id: 'cancel', class: 'secondary', text: 'Cancel' });
   cancelBtn.disabled = !running;
   cancelBtn.addEventListener('click', () => cancel());
   const progress = h('div', { class: 'progress-row' });
   if (live) {
-    const bar = h('progress', { id: 'progress', max: String(live.total), value: String(live.cells.length), 'aria-label': 'Cells done' });
-    progress.append(bar, h('span', { class: 'muted', text: `${live.cells.length} / ${live.total} cells · ${fmtMs(performance.now() - live.started)}` }));
+    const bar = h('progress', { id: 'progress', max: String(Math.max(1, live.total)), value: String(live.done), 'aria-label': 'Cells measured' });
+    const budget = live.budgetMs ? ` of ${fmtMs(live.budgetMs)} budget` : '';
+    progress.append(bar, h('span', { class: 'muted', text: `${live.done} / ${live.total} cells · ${fmtMs(performance.now() - live.started)}${budget}` }));
+  }
+  let hint = '';
+  if (!running) {
+    if (reference === undefined) hint = 'Loading the reference measurements…';
+    else if (toMeasure > 0) hint = `${toMeasure} cell${toMeasure === 1 ? '' : 's'} without a measurement yet; Run measures ${toMeasure === 1 ? 'it' : 'them'} live${budgetSetting ? ` (within ${budgetSetting} s)` : ''}.`;
+    else if (g.methods.length && g.lengths.length) hint = 'Every cell has a measurement. Re-measure runs them all live on this machine.';
   }
   const st = h('p', { id: 'status', class: `status ${status.kind}`, role: status.kind === 'error' ? 'alert' : 'status', text: status.text });
-  const actions = h('div', { class: 'actions' }, runBtn, cancelBtn);
-  setupSec.replaceChildren(h('div', { class: 'card-head' }, h('h2', { id: 'setup-h', text: 'Preview on the mini-model' })), methods, lengths, policy, actions, progress, st);
+  const actions = h('div', { class: 'actions' }, runBtn, again, cancelBtn);
+  setupSec.replaceChildren(
+    h('div', { class: 'card-head' }, h('h2', { id: 'setup-h', text: 'Preview on the mini-model' })),
+    methods, lengths, policy, actions,
+    h('p', { class: 'muted source-note', id: 'run-hint', text: hint }),
+    progress, st,
+  );
 }
 
 // ---------- results card ----------
+function sourceOf(c: ShownCell): string {
+  return c.stale ? 'stale' : c.source === 'reference' ? 'reference' : 'live';
+}
+
+function pplPoint(c: ShownCell | undefined): ChartPoint {
+  if (!c || c.perplexity === undefined) return { x: c?.length ?? 0, y: null };
+  const p: ChartPoint = { x: c.length, y: c.perplexity };
+  if (c.perplexityCi95) [p.lo, p.hi] = c.perplexityCi95;
+  p.detail = [c.perplexityCi95 ? `95% ${fmtPplRange(c.perplexityCi95)}` : '', c.evalChunks ? `${c.evalChunks} chunks` : '', sourceOf(c)].filter(Boolean).join(' · ');
+  return p;
+}
+
+function needlePoint(c: ShownCell | undefined): ChartPoint {
+  if (!c || c.needleAccuracy === undefined) return { x: c?.length ?? 0, y: null };
+  const p: ChartPoint = { x: c.length, y: c.needleAccuracy };
+  const n = needleCount(c);
+  if (n?.ci95) [p.lo, p.hi] = n.ci95;
+  p.detail = [n ? `${n.correct}/${n.total}` : '', n?.ci95 ? `95% ${fmtPctRange(n.ci95)}` : '', sourceOf(c)].filter(Boolean).join(' · ');
+  return p;
+}
+
 function renderResults(): void {
   const s = state.last;
-  const cells = live ? live.cells : s?.cells ?? [];
-  const methods = live ? live.methods : [...new Set((s?.cells ?? []).map((c) => c.method))];
-  const lengths = live ? live.lengths : [...new Set((s?.cells ?? []).map((c) => c.length))].sort((a, b) => a - b);
+  const sh = shown();
+  const g = live ? { methods: live.methods, lengths: live.lengths, policy: live.factorPolicy } : grid();
+  const { methods, lengths } = g;
+  const cells = sh.cells;
   const head = h('div', { class: 'card-head' }, h('h2', { id: 'results-h', text: 'Results' }));
   if (!cells.length && !live) {
-    resultSec.replaceChildren(head, h('p', { class: 'muted', text: 'Choose methods and lengths, then Run preview. The bundled mini-model (trained at L₀ = 128 bytes) runs here in the view; nothing leaves your machine.' }));
+    const text =
+      reference === undefined
+        ? 'Loading the reference measurements…'
+        : 'Choose methods and lengths, then Run preview. The bundled mini-model (trained at L₀ = 128 bytes) runs here in the view; nothing leaves your machine.';
+    const kids: Node[] = [head, h('p', { class: 'muted', text })];
+    if (reference && !reference.reference) kids.push(h('p', { class: 'source-note', id: 'source-note', text: capital(reference.note) }));
+    resultSec.replaceChildren(...kids);
     return;
   }
   const logBox = h('input', { type: 'checkbox', id: 'logscale' });
@@ -195,9 +277,9 @@ function renderResults(): void {
     renderResults();
   });
   head.append(h('label', { class: 'switch', for: 'logscale' }, logBox, h('span', { text: 'Log scale' })));
-  const l0 = live ? L0() : s!.originalLength;
+  const l0 = L0();
   const block = currentBlock();
-  const uo = s?.userOriginalLength ?? (block ? userOriginalOf(block) : undefined);
+  const uo = block ? userOriginalOf(block) : s?.userOriginalLength;
   const xTicks = lengths.map((L) => ({ x: L, label: fmtMultiple(L / l0), sub: uo ? tokens(Math.round((L / l0) * uo)) : `${L} B` }));
   const hidden = new Set<string>(state.hidden);
   const onToggle = (id: string) => {
@@ -205,37 +287,84 @@ function renderResults(): void {
     save();
     renderResults();
   };
-  const series = (key: 'perplexity' | 'needleAccuracy'): ChartSeries[] =>
-    methods.map((m) => ({
-      id: m,
-      label: METHOD_LABEL[m],
-      cls: seriesClass(m),
-      points: lengths.map((L) => ({ x: L, y: cells.find((c) => c.method === m && c.length === L)?.[key] ?? null })),
-    }));
+  const byKey = new Map(cells.map((c) => [`${c.method}@${c.length}`, c]));
+  const series = (ms: MethodId[], point: (c: ShownCell | undefined) => ChartPoint): ChartSeries[] =>
+    ms.map((m) => {
+      const row = lengths.map((L) => byKey.get(`${m}@${L}`));
+      return {
+        id: m,
+        label: METHOD_LABEL[m],
+        cls: seriesClass(m),
+        marker: METHOD_MARKER[m],
+        points: lengths.map((L, i) => ({ ...point(row[i]), x: L })),
+        stale: row.some((c) => c?.stale),
+        baseline: m === 'window',
+      };
+    });
   const pplHost = h('div', { class: 'chart-host', id: 'chart-ppl' });
   const accHost = h('div', { class: 'chart-host', id: 'chart-needle' });
   const xMark = { x: l0, label: 'L₀' };
   if (xTicks.length) {
-    renderChart(pplHost, { title: 'Perplexity per byte (lower is better)', xTicks, series: series('perplexity'), yLog: state.logScale, yFormat: fmtPpl, hidden, onToggle, xMark });
-    renderChart(accHost, { title: 'Needle retrieval (higher is better)', xTicks, series: series('needleAccuracy'), yLog: false, yDomain: [0, 1], yFormat: fmtPct, hidden, onToggle, xMark });
+    renderChart(pplHost, { title: 'Perplexity per byte (lower is better)', xTicks, series: series(methods, pplPoint), yLog: state.logScale, yFormat: fmtPpl, tickFormat: (v) => String(+v.toPrecision(3)), hidden, onToggle, xMark });
+    renderChart(accHost, { title: 'Needle retrieval (higher is better)', xTicks, series: series(methods.filter((m) => m !== 'window'), needlePoint), yLog: false, yDomain: [0, 1], yFormat: fmtPct, hidden, onToggle, xMark });
+  }
+  const engineNotes = [...(s?.notes ?? []), ...(reference?.reference?.notes ?? [])];
+  const notes = h('ul', { class: 'method-notes', id: 'method-notes' });
+  for (const n of methodNotes(g.policy, sh.staticFactor, methods, engineNotes)) notes.append(h('li', { text: n }));
+  const how = intervalNotes(engineNotes);
+  if (how.length) {
+    const list = h('ul', { class: 'method-notes' });
+    for (const n of how) list.append(h('li', { text: n }));
+    notes.append(h('li', { class: 'how' }, h('details', { id: 'how-measured' }, h('summary', { text: 'How the intervals are computed' }), list)));
   }
   const tableHost = h('div', { class: 'table-host', id: 'table' });
   renderTable(tableHost, { methods, lengths, originalLength: l0, userOriginal: uo, cells, running: !!live, yoursLabel: block?.label });
+  const top: Node[] = [head];
+  if (sh.stale) {
+    const where = state.source === 'editor' ? 'the cursor is now on' : 'the view now shows';
+    const now = block ? `${where} ${block.label}` : 'the cursor is no longer on a rope block';
+    top.push(
+      h('div', { class: 'notice stale-note', id: 'stale', role: 'status' },
+        h('span', { class: 'badge', text: 'Stale' }),
+        h('span', { text: `“Yours” was measured for ${sh.staleLabel ?? 'another block'}; ${now}.${block ? ' Run preview measures this block.' : ''}` }),
+      ),
+    );
+  }
+  top.push(h('p', { class: 'source-note', id: 'source-note', text: sourceNote(cells) }));
   const meta = h('div', { class: 'run-meta', id: 'run-meta' });
-  if (s && !live) {
+  if (s && !live && s.cells.some((c) => c.source === 'live')) {
     meta.append(
       h('span', { class: `badge backend-${s.backend}`, id: 'backend', text: s.backend === 'webgpu' ? 'WebGPU' : 'WASM' }),
-      h('span', { id: 'elapsed', text: `${fmtMs(s.ms)}${s.firstResultMs !== undefined ? ` · first result ${fmtMs(s.firstResultMs)}` : ''}` }),
+      h('span', { id: 'elapsed', text: elapsedText(s) }),
       h('span', { class: 'muted', text: `${s.runtime} · ${s.factorPolicy === 'static' ? `static ×${s.staticFactor ?? ''}` : 'factor per length'}${s.cancelled ? ' · cancelled' : ''}` }),
     );
-    // Sample sizes: the budget gives long lengths few needle prompts; say how many each accuracy rests on.
-    const perLength = lengths.map((L) => cells.find((c) => c.length === L && c.needles !== undefined)?.needles);
-    if (perLength.some((n) => n !== undefined)) {
-      meta.append(h('p', { class: 'muted', id: 'samples', text: `Needle prompts per cell: ${perLength.map((n) => n ?? '–').join(' / ')} (at ${lengths.map((L) => fmtMultiple(L / l0)).join(', ')})` }));
-    }
     if (s.fallbackReason) meta.append(h('p', { class: 'notice', id: 'fallback', role: 'note', text: s.fallbackReason }));
   }
-  resultSec.replaceChildren(head, h('div', { class: 'charts' }, pplHost, accHost), tableHost, meta);
+  resultSec.replaceChildren(...top, h('div', { class: 'charts' }, pplHost, accHost), notes, tableHost, meta);
+}
+
+/** "31.5 s: model load 14.2 s, then 17.3 s measuring (budget 16 s) · first result …". */
+function elapsedText(s: RunSummary): string {
+  const load = s.loadMs && s.loadMs >= 50 ? s.loadMs : 0;
+  const parts = [fmtMs(s.ms)];
+  if (load) parts.push(`: model load ${fmtMs(load)}, then ${fmtMs(s.ms - load)} measuring`);
+  if (s.budgetMs) parts.push(` (budget ${fmtMs(s.budgetMs)})`);
+  if (s.firstResultMs !== undefined) parts.push(` · first result ${fmtMs(s.firstResultMs)}`);
+  return parts.join('');
+}
+
+const capital = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/** Where the numbers come from, with the reference's sample sizes. */
+function sourceNote(cells: readonly ShownCell[]): string {
+  const ref = reference?.reference;
+  const parts: string[] = [];
+  if (ref && cells.some((c) => c.source === 'reference')) {
+    parts.push(`Reference, n = ${ref.needles} needle prompts and ${Math.round(ref.evalBytes / 1024)} KB of text per cell: measured with the model it ships with, shown without running it.`);
+  } else if (reference && !ref) parts.push(`${capital(reference.note)}.`);
+  if (cells.some((c) => c.source === 'live')) parts.push('• = measured live on this machine.');
+  parts.push('Bands and ranges are 95% intervals; overlapping bands are not a measured difference.');
+  return parts.join(' ');
 }
 
 function renderDimsPanel(): void {
@@ -267,6 +396,8 @@ function runtimeFor(choice: BackendChoice): Promise<ViewRuntime> {
   return r;
 }
 
+const cellKey = (c: { method: string; length: number }) => `${c.method}@${c.length}`;
+
 async function run(req: RunRequest): Promise<void> {
   if (live) cancel();
   const block = currentBlock();
@@ -279,69 +410,124 @@ async function run(req: RunRequest): Promise<void> {
     renderSetup();
     return;
   }
+  // A request from the host (ropelens.preview.run) sets the view's choices, so the charts show what it measured.
+  if (req.methods) state.methods = DEFAULT_METHODS.filter((m) => req.methods!.includes(m));
+  if (req.factorPolicy) state.factorPolicy = req.factorPolicy;
+  if (req.lengths) {
+    const ks = req.lengths.map((l) => (typeof l === 'number' ? l / L0() : parseFloat(l)));
+    if (ks.every((k) => LENGTH_MULTIPLES.includes(k))) state.multiples = LENGTH_MULTIPLES.filter((k) => ks.includes(k));
+  }
+  save();
+  const exact = req.needles !== undefined || req.evalBytes !== undefined;
+  // Sample sizes or a budget describe a measurement: measure every cell live; so does Re-measure.
+  const liveAll = req.live ?? (exact || req.budget !== undefined);
   const backend = req.backend ?? backendSetting;
   const abort = new AbortController();
+  const started = performance.now();
+  reference ??= await engine.reference();
   const l0 = L0();
-  const lengths = lengthSpecs.map((l) => (typeof l === 'number' ? l : Math.round(parseFloat(l) * l0))).sort((a, b) => a - b);
-  const me: Live = { abort, cells: [], total: methods.length * lengths.length, methods, lengths, started: performance.now() };
+  const lengths = [...new Set(lengthSpecs.map((l) => (typeof l === 'number' ? l : Math.round(parseFloat(l) * l0))))].sort((a, b) => a - b);
+  const yKey = blockKey(block);
+  const before = shownCells({ methods, lengths, policy: factorPolicy, originalLength: l0, reference: reference.reference, last: state.last, blockKey: yKey });
+  const toRun = liveAll ? lengths.flatMap((L) => methods.map((m) => ({ method: m, length: L }))) : before.missing;
+  const budgetS = req.budget ?? (exact ? undefined : budgetSetting);
+  const me: Live = { abort, cells: [], total: toRun.length, methods, lengths, factorPolicy, started, done: 0 };
+  if (budgetS !== undefined && toRun.length) me.budgetMs = budgetS * 1000;
   live = me;
-  setStatus('running', `Running ${me.total} cells…`);
+  setStatus('running', toRun.length ? `Measuring ${toRun.length} cell${toRun.length === 1 ? '' : 's'} live…` : 'Reading the reference…');
   renderSetup();
   renderResults();
   let runtime: ViewRuntime | undefined;
   let firstResultMs: number | undefined;
-  const summary = (extra: Partial<RunSummary>): RunSummary => ({
-    backend: runtime?.state.used ?? 'wasm',
-    fallbackReason: runtime?.state.fallbackReason,
-    runtime: runtime?.name ?? '',
-    originalLength: l0,
-    userOriginalLength: block ? userOriginalOf(block) : undefined,
-    factorPolicy,
-    cells: me.cells,
-    cancelled: false,
-    ms: performance.now() - me.started,
-    firstResultMs,
-    ...extra,
-  });
+  let notes: string[] | undefined;
+  const measuredYours = toRun.some((c) => c.method === 'yours');
+  const summary = (extra: Partial<RunSummary>): RunSummary => {
+    const all = shownCells({ methods, lengths, policy: factorPolicy, originalLength: l0, reference: reference?.reference, last: state.last, running: me.cells, blockKey: yKey });
+    const out: RunSummary = {
+      backend: runtime?.state.used ?? 'wasm',
+      fallbackReason: runtime?.state.fallbackReason,
+      runtime: runtime?.name ?? '',
+      originalLength: l0,
+      userOriginalLength: block ? userOriginalOf(block) : undefined,
+      factorPolicy,
+      staticFactor: factorPolicy === 'static' ? all.staticFactor : undefined,
+      cells: all.cells.map(({ stale: _stale, ...c }) => c),
+      yoursKey: measuredYours ? yKey : state.last?.yoursKey,
+      yoursLabel: measuredYours ? block?.label : state.last?.yoursLabel,
+      referenceNote: reference?.note,
+      notes: notes ?? state.last?.notes,
+      budgetMs: me.budgetMs,
+      loadMs: me.loadMs,
+      cancelled: false,
+      ms: performance.now() - me.started,
+      firstResultMs,
+      ...extra,
+    };
+    return out;
+  };
+  const upsert = (cell: PreviewCell) => {
+    const i = me.cells.findIndex((c) => cellKey(c) === cellKey(cell));
+    if (i >= 0) me.cells[i] = cell;
+    else me.cells.push(cell);
+  };
   try {
-    runtime = await runtimeFor(backend);
-    // One session runs one pass at a time: let a warm-up that is under way finish first.
-    await warming;
-    const res = await engine.run(
-      runtime,
-      {
-        methods,
-        lengths: lengthSpecs,
-        factorPolicy,
-        // Explicit sample sizes (tests) leave the budget out; otherwise the setting decides them.
-        budget: req.budget ?? (req.needles === undefined && req.evalBytes === undefined ? budgetSetting : undefined),
-        needles: req.needles,
-        evalBytes: req.evalBytes,
-        yours: block && methods.includes('yours') ? yoursSpecOf(block) : undefined,
-      },
-      {
-        signal: abort.signal,
-        onProgress: ({ cell }) => {
-          if (live !== me) return;
-          firstResultMs ??= performance.now() - me.started;
-          me.cells.push(cell);
-          renderSetup();
-          renderResults();
+    if (toRun.length) {
+      runtime = await runtimeFor(backend);
+      // One session runs one pass at a time: let a warm-up that is under way finish first. Then load the model
+      // here (a no-op when warm), so the clock below knows what the cold start took.
+      await warming;
+      const load0 = performance.now();
+      await engine.warm(runtime);
+      me.loadMs = performance.now() - load0;
+      const res = await engine.run(
+        runtime,
+        {
+          methods,
+          lengths: lengthSpecs,
+          factorPolicy,
+          cells: liveAll ? undefined : toRun,
+          needles: req.needles,
+          evalBytes: req.evalBytes,
+          yours: block && methods.includes('yours') ? yoursSpecOf(block) : undefined,
         },
-      },
-    );
-    if (live !== me) return;
+        {
+          signal: abort.signal,
+          // ropelens.preview.budgetSeconds: a wall-clock bound the engine keeps (plus one forward pass), counted from
+          // the loaded model; a cold start (the view warms on first pointer or focus) is extra and shown apart.
+          budgetMs: me.budgetMs,
+          onProgress: ({ cell, done }) => {
+            if (live !== me) return;
+            firstResultMs ??= performance.now() - me.started;
+            upsert(cell);
+            me.done = done;
+            renderSetup();
+            renderResults();
+          },
+        },
+      );
+      if (live !== me) return;
+      for (const c of res.results) upsert(c);
+      me.done = me.total;
+      notes = res.notes;
+    }
     live = null;
-    me.lengths = res.lengths;
-    state.last = summary({ cells: res.results, originalLength: res.originalLength, staticFactor: res.staticFactor, factorPolicy: res.factorPolicy });
+    state.last = summary({});
     save();
-    setStatus('done', `Done: ${res.results.length} cells in ${fmtMs(state.last.ms)} on ${state.last.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}.`);
+    const measured = me.cells.length;
+    const fromRef = state.last.cells.filter((c) => c.source === 'reference').length;
+    setStatus(
+      'done',
+      measured
+        ? `Done: ${measured} cell${measured === 1 ? '' : 's'} measured live in ${fmtMs(state.last.ms)} on ${state.last.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${fromRef ? `; ${fromRef} from the reference` : ''}.`
+        : `Nothing to measure: all ${state.last.cells.length} cells have a measurement.`,
+    );
     post({ t: 'result', summary: state.last });
   } catch (e) {
     if (live !== me && !abort.signal.aborted) return;
     live = null;
     const cancelled = abort.signal.aborted || engine.isCancel(e);
-    const text = cancelled ? `Cancelled after ${me.cells.length} of ${me.total} cells.` : engine.explain(e);
+    const text = cancelled ? `Cancelled after ${me.done} of ${me.total} live cells.` : engine.explain(e);
+    // Cells measured before the failure (and the reference) stay; the summary says what failed.
     state.last = summary({ cancelled, error: cancelled ? undefined : text });
     save();
     setStatus(cancelled ? 'cancelled' : 'error', text);
@@ -401,3 +587,8 @@ document.addEventListener('focusin', warmOnce);
 
 renderAll();
 post({ t: 'ready' });
+// Reference measurements: fetched and checked against the model's hash at once, so numbers show before any run.
+void engine.reference().then((r) => {
+  reference = r;
+  if (!live) renderAll();
+});

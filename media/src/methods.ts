@@ -1,4 +1,6 @@
-// Display names and series classes of the preview methods (one place, used by toggles, charts and the table).
+// Display names, hints, markers and series classes of the preview methods (one place, used by toggles, charts and
+// the tables), and the number formats the view shows.
+import type { Marker } from './markers';
 import type { MethodId } from './protocol';
 
 export const METHOD_LABEL: Record<MethodId, string> = {
@@ -8,16 +10,42 @@ export const METHOD_LABEL: Record<MethodId, string> = {
   dynamic: 'Dynamic NTK',
   yarn: 'YaRN',
   llama3: 'Llama 3',
+  window: 'Window baseline',
   yours: 'Yours',
+};
+
+/** Row labels of the tables, short enough for a 280 px sidebar (the full label is the row's tooltip). */
+export const METHOD_SHORT: Record<MethodId, string> = {
+  none: 'None',
+  linear: 'PI',
+  ntk: 'NTK',
+  dynamic: 'Dynamic',
+  yarn: 'YaRN',
+  llama3: 'Llama 3',
+  window: 'Window',
+  yours: 'Yours',
+};
+
+/** One marker per series (with its dash in preview.css), so no two series differ by colour alone. */
+export const METHOD_MARKER: Record<MethodId, Marker> = {
+  none: 'circle',
+  linear: 'square',
+  ntk: 'triangle',
+  dynamic: 'triangle-down',
+  yarn: 'diamond',
+  llama3: 'cross',
+  window: 'none',
+  yours: 'ring',
 };
 
 export const METHOD_HINT: Record<MethodId, string> = {
   none: 'Original frequencies, no change past the training length.',
   linear: 'Position interpolation: every frequency divided by s.',
   ntk: 'Static NTK-aware: rope_theta × s^(d/(d−2)).',
-  dynamic: 'Dynamic NTK: theta recomputed from the current length; short inputs untouched.',
+  dynamic: 'Dynamic NTK (transformers’ dynamic): theta recomputed from the sequence length L, base·((s·L/L₀) − (s−1))^(d/(d−2)) past L₀; short inputs untouched. Per length it keeps s = 1.',
   yarn: 'YaRN: high frequencies kept, low ones interpolated, a ramp between; attention ×(0.1·ln s + 1).',
   llama3: 'Llama 3: low frequencies ÷ s, high ones kept, smooth between.',
+  window: 'Baseline, not a scaling method: the unscaled model predicts each byte from only the L₀ bytes before it. A method that beats it uses context past L₀. Perplexity only.',
   yours: 'Your block’s type and parameters, mapped onto the mini-model (original length = L₀).',
 };
 
@@ -36,6 +64,16 @@ export function tokens(n: number): string {
 export const fmtMultiple = (m: number): string => `${Number.isInteger(m) ? m : m.toFixed(2)}×`;
 export const fmtPpl = (p: number): string => (p >= 100 ? p.toFixed(0) : p >= 10 ? p.toFixed(1) : p.toFixed(2));
 export const fmtPct = (a: number): string => `${Math.round(a * 100)}%`;
+/** A 95% interval of a fraction: "48–79%". */
+export const fmtPctRange = (ci: readonly [number, number], unit = '%'): string => `${Math.round(ci[0] * 100)}–${Math.round(ci[1] * 100)}${unit}`;
+/** A perplexity interval as the larger half-width, "±0.03", at the value's own precision (never shown as ±0). */
+export function fmtPplHalf(p: number, ci: readonly [number, number]): string {
+  const half = Math.max(p - ci[0], ci[1] - p, 0);
+  const digits = p >= 100 ? 0 : p >= 10 ? 1 : 2;
+  const step = 10 ** -digits;
+  return `±${(Math.max(Math.ceil(half / step - 1e-9) * step, step)).toFixed(digits)}`;
+}
+export const fmtPplRange = (ci: readonly [number, number]): string => `${fmtPpl(ci[0])}–${fmtPpl(ci[1])}`;
 export function fmtMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`;
 }

@@ -5,7 +5,7 @@ import type { FactorPolicy, LengthSpec, PreviewCell, PreviewMethod } from '../..
 
 export type { FactorPolicy, LengthSpec, PreviewCell };
 export type MethodId = PreviewMethod;
-export const METHOD_IDS: readonly MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'yours'];
+export const METHOD_IDS: readonly MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'];
 export const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 export type BackendUsed = 'webgpu' | 'wasm';
@@ -35,6 +35,12 @@ export interface RunRequest {
   budget?: number;
   needles?: number;
   evalBytes?: number;
+  /**
+   * Measure every cell live (the Re-measure button) instead of showing reference measurements where they exist.
+   * Default: live when sample sizes or a budget are given (they describe a measurement), else only what the
+   * reference lacks.
+   */
+  live?: boolean;
 }
 
 export interface RunSummary {
@@ -48,7 +54,20 @@ export interface RunSummary {
   userOriginalLength?: number;
   factorPolicy: FactorPolicy;
   staticFactor?: number;
+  /** Every cell of the run's grid as shown: reference cells (source "reference") and live ones. */
   cells: PreviewCell[];
+  /** The block the "Yours" cells were measured for (shown.ts blockKey) and its label: a different block under the
+   * cursor marks them stale. */
+  yoursKey?: string;
+  yoursLabel?: string;
+  /** Why reference measurements are (or are not) used. */
+  referenceNote?: string;
+  /** The engine's notes (method definitions, interval method). */
+  notes?: string[];
+  /** Wall-clock budget of the live part (ms), counted from the loaded model. */
+  budgetMs?: number;
+  /** Time spent loading the model before measuring (ms; absent or 0 when the session was warm). */
+  loadMs?: number;
   cancelled: boolean;
   /** Set when the run failed (the message shown to the user). */
   error?: string;
@@ -74,6 +93,7 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isPair = (x: unknown): x is [number, number] => Array.isArray(x) && x.length === 2 && isNum(x[0]) && isNum(x[1]);
 const oneOf = <T extends string>(xs: readonly T[], x: unknown): x is T => isStr(x) && (xs as readonly string[]).includes(x);
 
 /** A reason string when `x` is not a BlockInfo. */
@@ -103,6 +123,7 @@ function requestProblem(x: unknown): string | undefined {
     if (x[k] !== undefined && !(isNum(x[k]) && Number.isInteger(x[k]) && (x[k] as number) >= 1)) return `${k} must be a positive integer`;
   if (x.backend !== undefined && !oneOf(BACKENDS, x.backend)) return `backend must be one of ${BACKENDS.join(', ')}`;
   if (x.factorPolicy !== undefined && !oneOf(['per-length', 'static'] as const, x.factorPolicy)) return 'factorPolicy must be per-length or static';
+  if (x.live !== undefined && typeof x.live !== 'boolean') return 'live must be a boolean';
   return undefined;
 }
 
@@ -136,8 +157,15 @@ function cellProblem(x: unknown): string | undefined {
   if (!oneOf(METHOD_IDS, x.method)) return 'cell method unknown';
   if (!isNum(x.length) || !isNum(x.lengthMultiple) || !isNum(x.factor) || !isNum(x.attentionFactor) || !isNum(x.ms))
     return 'cell length/lengthMultiple/factor/attentionFactor/ms must be numbers';
-  for (const k of ['perplexity', 'needleAccuracy', 'needleCharAccuracy', 'userTokens'] as const)
+  for (const k of ['perplexity', 'needleAccuracy', 'needleCharAccuracy', 'userTokens', 'perplexityBeyondL0', 'evalChunks', 'needles'] as const)
     if (x[k] !== undefined && !isNum(x[k])) return `cell ${k} must be a number when present`;
+  for (const k of ['perplexityCi95', 'perplexityBeyondL0Ci95'] as const)
+    if (x[k] !== undefined && !isPair(x[k])) return `cell ${k} must be a pair of numbers when present`;
+  if (x.source !== undefined && !oneOf(['reference', 'live'] as const, x.source)) return 'cell source must be reference or live';
+  if (x.needleCounts !== undefined) {
+    const n = x.needleCounts;
+    if (!isObj(n) || !isNum(n.correct) || !isNum(n.total) || !isPair(n.ci95)) return 'cell needleCounts must be {correct, total, ci95}';
+  }
   return undefined;
 }
 

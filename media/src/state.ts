@@ -9,7 +9,8 @@ export interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-export const DEFAULT_METHODS: MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'yours'];
+/** Toggle order; "window" is the sliding-window baseline (perplexity only). */
+export const DEFAULT_METHODS: MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'];
 export const LENGTH_MULTIPLES = [1, 2, 4, 8, 16];
 export const DEFAULT_MULTIPLES = [1, 2, 4, 8, 16];
 

@@ -68,16 +68,21 @@ export interface PageOptions {
   backend?: 'auto' | 'webgpu' | 'wasm';
   /** Boot the view with this ropelens.preview.budgetSeconds. */
   budget?: number;
+  /** Reference measurements: the file beside the model (default), the one set with setReference, or none (404). */
+  reference?: 'shipped' | 'test' | 'none';
 }
 
 export interface Harness {
   origin: string;
   url(o?: PageOptions): string;
+  /** The body served as the reference file for pages opened with reference: 'test'. */
+  setReference(json: string): void;
   close(): Promise<void>;
 }
 
 export async function startServer(): Promise<Harness> {
   let origin = '';
+  let testReference = '';
   const server: Server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', origin);
     if (u.pathname === '/' || u.pathname === '/index.html') {
@@ -92,6 +97,11 @@ export async function startServer(): Promise<Harness> {
         modelUri: model === 'missing' ? `${origin}/media/model/nope.onnx` : model === 'corrupt' ? `${origin}/corrupt.onnx` : `${origin}/media/model/ropelens-mini.onnx`,
         evalUri: `${origin}/media/model/eval.txt`,
         needlesUri: `${origin}/media/model/needles.json`,
+        referenceUri: {
+          shipped: `${origin}/media/model/preview-reference.json`,
+          test: `${origin}/test-reference.json`,
+          none: `${origin}/missing/preview-reference.json`,
+        }[u.searchParams.get('reference') ?? 'shipped'] ?? `${origin}/media/model/preview-reference.json`,
         // ?budget=N boots the view as ropelens.preview.budgetSeconds = N would (the product default is 16).
         boot: { backend: u.searchParams.get('backend') ?? 'auto', ...(u.searchParams.has('budget') ? { budget: Number(u.searchParams.get('budget')) } : {}) },
       });
@@ -104,6 +114,11 @@ export async function startServer(): Promise<Harness> {
     if (u.pathname === '/stub.js') {
       res.writeHead(200, { 'content-type': TYPES['.js'] });
       res.end(STUB);
+      return;
+    }
+    if (u.pathname === '/test-reference.json') {
+      res.writeHead(200, { 'content-type': TYPES['.json'] });
+      res.end(testReference);
       return;
     }
     if (u.pathname === '/corrupt.onnx') {
@@ -128,7 +143,9 @@ export async function startServer(): Promise<Harness> {
   origin = `http://127.0.0.1:${addr.port}`;
   return {
     origin,
-    url: (o = {}) => `${origin}/?model=${o.model ?? 'ok'}&backend=${o.backend ?? 'wasm'}${o.budget !== undefined ? `&budget=${o.budget}` : ''}`,
+    url: (o = {}) =>
+      `${origin}/?model=${o.model ?? 'ok'}&backend=${o.backend ?? 'wasm'}${o.budget !== undefined ? `&budget=${o.budget}` : ''}&reference=${o.reference ?? 'shipped'}`,
+    setReference: (json) => void (testReference = json),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
@@ -138,14 +155,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launch(extra: string[] = []): Promise<Browser> {
+/** Chromium with a 420 px wide viewport unless `width` says otherwise (the sidebar's default is about 280 px). */
+export async function launch(extra: string[] = [], width = 420): Promise<Browser> {
   if (!CHROMIUM) throw new Error('Chromium not found: install it with `apt-get install -y chromium`.');
   const dir = mkdtempSync(join(tmpdir(), 'ropelens-chromium-'));
   const ctx = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extra],
-    viewport: { width: 420, height: 1400 },
+    viewport: { width, height: 1400 },
   });
   return {
     ctx,
@@ -161,7 +179,8 @@ export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/favicon/.test(m.location().url ?? '')) errors.push(`console: ${m.text()} (${m.location().url})`);
+    // A missing reference file is a supported state (every cell is measured live), not an error of the page.
+    if (m.type() === 'error' && !/favicon|preview-reference\.json$/.test(m.location().url ?? '')) errors.push(`console: ${m.text()} (${m.location().url})`);
   });
   return errors;
 }

@@ -40,7 +40,7 @@ test('4× zero-shot on transformers: dynamic NTK and YaRN measured at 4 × L0, n
   assert.notEqual(m.candidates[0]!.perplexity, m.candidates[1]!.perplexity);
   assert.ok(progress.length >= 2, 'progress per cell');
   const sentence = describeMeasurement(m);
-  assert.match(sentence, /^Measured zero-shot on the bundled mini-model at 4× its trained length \(512 tokens\): dynamic NTK perplexity \d+\.\d\d, needles \d+% of \d+; YaRN perplexity \d+\.\d\d/);
+  assert.match(sentence, /^Measured zero-shot on the bundled mini-model at 4× its trained length \(512 tokens\): dynamic NTK perplexity \d+\.\d\d \(95% [\d.]+–[\d.]+\), needles \d+\/\d+ \(95% \d+–\d+%\); YaRN perplexity \d+\.\d\d/);
   const a = withMeasurement(advice, m);
   assert.ok(a.reason.startsWith(advice.reason) && a.reason.endsWith(sentence));
 });

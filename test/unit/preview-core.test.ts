@@ -36,14 +36,14 @@ describe('preview request', () => {
     for (const bad of [0, -128, 12.5, 'abc', '0x', '0.3x', '']) assert.equal(code(() => parseLength(bad, 128)), 'bad-length', String(bad));
   });
 
-  it('defaults to six methods, L0..16×L0, both probes, per-length policy', () => {
+  it('defaults to six methods and the window baseline, L0..16×L0, both probes, per-length policy', () => {
     const r = resolveRequest({}, MINI_MODEL, needles, evalText.length);
-    assert.deepEqual(r.methods, ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3']);
+    assert.deepEqual(r.methods, ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window']);
     assert.deepEqual(r.lengths, [128, 256, 512, 1024, 2048]);
     assert.deepEqual(r.probes, ['ppl', 'needle']);
     assert.equal(r.policy, 'per-length');
     assert.equal(r.staticFactor, 16);
-    assert.equal(r.budgetGiven, false); // the default request never fails on its budget
+    assert.equal(r.budgetGiven, false);
   });
 
   it('refuses bad methods, probes, lengths and budgets with typed errors', () => {
@@ -126,9 +126,9 @@ describe('preview needles', () => {
     assert.equal(code(() => parseNeedles(null)), 'assets-invalid');
   });
 
-  it('chunks the eval text like the model card', () => {
+  it('chunks the eval text like the model card (plus one wrapped chunk when L does not divide it)', () => {
     assert.deepEqual(chunkStarts(128, 512), [0, 128, 256, 384]);
-    assert.deepEqual(chunkStarts(2048, 4000), [0]);
+    assert.deepEqual(chunkStarts(2048, 4000), [0, 2048]);
   });
 });
 

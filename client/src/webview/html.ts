@@ -16,6 +16,8 @@ export interface ShellOptions {
   modelUri: string;
   evalUri: string;
   needlesUri: string;
+  /** The reference measurements shipped beside the model (media/model/preview-reference.json). */
+  referenceUri?: string;
   /** Extra boot data the script reads from the root element (must be JSON-serialisable). */
   boot?: Record<string, unknown>;
   title?: string;
@@ -55,6 +57,7 @@ export function buildHtml(o: ShellOptions): string {
     modelUri: o.modelUri,
     evalUri: o.evalUri,
     needlesUri: o.needlesUri,
+    ...(o.referenceUri ? { referenceUri: o.referenceUri } : {}),
     ...(o.boot ?? {}),
   });
   const styles = o.styleUris.map((u) => `    <link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n');

@@ -59,6 +59,8 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
       modelUri: asUri('media', 'model', 'ropelens-mini.onnx'),
       evalUri: asUri('media', 'model', 'eval.txt'),
       needlesUri: asUri('media', 'model', 'needles.json'),
+      // core/preview/reference.ts REFERENCE_FILE (named here so the client bundle does not pull in the engine).
+      referenceUri: asUri('media', 'model', 'preview-reference.json'),
       boot: this.settingsBoot(),
     });
     w.onDidReceiveMessage((raw: unknown) => this.receive(raw));

@@ -119,3 +119,68 @@ export function scoreNeedle(prompt: Uint8Array, logits: Float32Array, keyLength:
   }
   return { exact: hits === keyLength, hits, keyLength };
 }
+
+/** Needle prompts available per cell: the shipped needles.json, extended deterministically (extendNeedles). */
+export const NEEDLE_COUNT = 128;
+const GENERATED_SEED = 0x5eed1e;
+const GENERATED_MAX_DEPTH = 0.9;
+/** Generated fillers start at line starts in the second half of the source, like training/needles.py's. */
+const GENERATED_REGION = 0.5;
+
+/** mulberry32: a small seeded PRNG, so the generated needles are the same on every machine and run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The shipped needles followed by generated ones up to `count` (ids continue from the last shipped id, so every id
+ * names the same prompt in every run): keys of random capitals, depths on a golden-ratio sequence over [0, 0.9]
+ * (any prefix is spread over the depths), filler offsets at line starts in the second half of the source.
+ */
+export function extendNeedles(set: NeedleSet, count: number, source: Uint8Array): NeedleSet {
+  if (set.needles.length >= count) return set;
+  const rnd = mulberry32(GENERATED_SEED);
+  const starts: number[] = [];
+  for (let i = Math.floor(source.length * GENERATED_REGION); i < source.length - 1; i++) if (source[i] === NEWLINE) starts.push(i + 1);
+  if (starts.length === 0) starts.push(0);
+  const keys = new Set(set.needles.map((n) => n.key));
+  const needles = [...set.needles];
+  let id = Math.max(...needles.map((n) => n.id)) + 1;
+  for (let j = 0; needles.length < count; j++) {
+    let key: string;
+    do {
+      key = '';
+      for (let c = 0; c < set.keyLength; c++) key += String.fromCharCode(65 + Math.floor(rnd() * 26));
+    } while (keys.has(key));
+    keys.add(key);
+    const depth = Math.round(GENERATED_MAX_DEPTH * ((0.5 + j * 0.6180339887498949) % 1) * 1e4) / 1e4;
+    const offset = starts[Math.floor(rnd() * starts.length)]!;
+    needles.push({ id: id++, key, depth, offset });
+  }
+  return { ...set, needles };
+}
+
+/**
+ * The order needles are scored in: the shipped ones (sorted by depth) in bit-reversed order, so that any prefix is
+ * spread over the depths, then the generated ones (already spread). Indices into set.needles.
+ */
+export function needleOrder(set: NeedleSet, shipped: number): number[] {
+  const k = Math.min(shipped, set.needles.length);
+  const bits = Math.max(1, Math.ceil(Math.log2(Math.max(2, k))));
+  const rev = (x: number): number => {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((x >> b) & 1) << (bits - 1 - b);
+    return r;
+  };
+  const byDepth = Array.from({ length: k }, (_, i) => i).sort((a, b) => set.needles[a]!.depth - set.needles[b]!.depth || a - b);
+  const first = Array.from({ length: 1 << bits }, (_, i) => rev(i)).filter((r) => r < k).map((r) => byDepth[r]!);
+  const rest = Array.from({ length: set.needles.length - k }, (_, i) => k + i);
+  return [...first, ...rest];
+}

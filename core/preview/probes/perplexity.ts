@@ -1,12 +1,11 @@
-// Perplexity per byte on the evaluation text, chunked exactly like the model card (training/probes.py
-// perplexity): non-overlapping chunks of L bytes from the start of text[:evalBytes], mean NLL over the L−1
-// predicted positions of each chunk. Under causal attention the NLLs of a chunk are a prefix of the NLLs of any
+// Perplexity per byte on the evaluation text, chunked like the model card (training/probes.py perplexity):
+// non-overlapping chunks of L bytes from the start of text[:evalBytes], mean NLL over the L−1 predicted positions of
+// each chunk; when L does not divide evalBytes, one more chunk wraps to the start so every byte is scored. Under causal attention the NLLs of a chunk are a prefix of the NLLs of any
 // longer pass starting at the same byte with the same tables, which is what the engine reuses.
 
-/** Chunk starts at length L: 0, L, 2L, ... while the chunk fits in evalBytes. */
+/** Chunk starts at length L: 0, L, 2L, ..., ceil(evalBytes / L) of them (the last may wrap to the start). */
 export function chunkStarts(L: number, evalBytes: number): number[] {
-  const n = Math.floor(evalBytes / L);
-  return Array.from({ length: n }, (_, j) => j * L);
+  return Array.from({ length: Math.ceil(evalBytes / L) }, (_, j) => j * L);
 }
 
 /** NLL (nats) of byte t+1 given bytes 0..t, for t = 0 .. T−2, from logits [T, vocab]. */
@@ -22,11 +21,4 @@ export function nllPerPosition(ids: Uint8Array, logits: Float32Array, vocab = 25
     out[t] = max + Math.log(sum) - logits[row + ids[t + 1]!]!;
   }
   return out;
-}
-
-/** Sum of the first L−1 NLLs (the chunk of length L at the pass's start). */
-export function chunkNll(nll: Float64Array, L: number): number {
-  let s = 0;
-  for (let t = 0; t < L - 1; t++) s += nll[t]!;
-  return s;
 }

@@ -1,0 +1,21 @@
+// The notes that say how a factor policy hands factors to the methods, including dynamic NTK's formula (shared by
+// live results and results read from the reference).
+import type { FactorPolicy } from './types';
+
+/**
+ * transformers' dynamic NTK (modeling_rope_utils.py _compute_dynamic_ntk_parameters, v4.46 L155–158; unchanged
+ * in v5.15): seq_len = max(seq_len, mpe); base' = base·((factor·seq_len/mpe) − (factor − 1))^(d/(d−2)).
+ */
+export const DYNAMIC_FORMULA = "base' = base·((factor·L/L0) − (factor − 1))^(d/(d−2)) for L > L0, unchanged at L ≤ L0";
+
+export function policyNotes(policy: FactorPolicy, staticFactor: number, L0: number): string[] {
+  return policy === 'per-length'
+    ? [
+        `factor policy per-length: each static method uses s = max(1, L/${L0}) at length L; dynamic keeps factor 1 and scales with L itself`,
+        `dynamic = transformers' dynamic NTK as it runs (modeling_rope_utils.py _compute_dynamic_ntk_parameters): ${DYNAMIC_FORMULA}; with factor 1 that is base·(L/L0)^(d/(d−2)), i.e. static ntk with s = L/L0 at each length`,
+      ]
+    : [
+        `factor policy static: every built-in method uses s = ${staticFactor} at every length`,
+        `dynamic = transformers' dynamic NTK with factor ${staticFactor}: ${DYNAMIC_FORMULA}`,
+      ];
+}
