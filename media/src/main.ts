@@ -398,6 +398,23 @@ function runtimeFor(choice: BackendChoice): Promise<ViewRuntime> {
 
 const cellKey = (c: { method: string; length: number }) => `${c.method}@${c.length}`;
 
+// A budgeted run streams many refinements; redrawing both charts and three tables for each would take time from the
+// forward passes (same thread). Draw at once, then at most every 250 ms, with a trailing draw.
+const LIVE_RENDER_MS = 250;
+let lastLiveRender = 0;
+let liveRenderTimer: ReturnType<typeof setTimeout> | undefined;
+function renderLive(): void {
+  const draw = () => {
+    liveRenderTimer = undefined;
+    lastLiveRender = performance.now();
+    renderSetup();
+    renderResults();
+  };
+  const wait = lastLiveRender + LIVE_RENDER_MS - performance.now();
+  if (wait <= 0) draw();
+  else liveRenderTimer ??= setTimeout(draw, wait);
+}
+
 async function run(req: RunRequest): Promise<void> {
   if (live) cancel();
   const block = currentBlock();
@@ -500,8 +517,7 @@ async function run(req: RunRequest): Promise<void> {
             firstResultMs ??= performance.now() - me.started;
             upsert(cell);
             me.done = done;
-            renderSetup();
-            renderResults();
+            renderLive();
           },
         },
       );
@@ -533,7 +549,14 @@ async function run(req: RunRequest): Promise<void> {
     setStatus(cancelled ? 'cancelled' : 'error', text);
     post({ t: 'result', summary: state.last });
   }
+  stopLiveRender();
   renderAll();
+}
+
+function stopLiveRender(): void {
+  if (liveRenderTimer) clearTimeout(liveRenderTimer);
+  liveRenderTimer = undefined;
+  lastLiveRender = 0;
 }
 
 function cancel(): void {

@@ -9,13 +9,13 @@ import { CHROMIUM, ROOT, ensureBuilt, launch, posted, startServer, waitResult } 
 import type { BenchRow } from './run';
 import { DEFAULT_SETTINGS } from '../../common/settings';
 
-/** Resolves (in page time, ms from navigation start) when `selector` first matches. */
-const whenShown = (selector: string) => () =>
+/** Resolves (in page time, ms from navigation start) when `selector` first matches. No named helpers inside: the
+ * function is serialised into the page, where tsx's __name wrapper does not exist. */
+const whenShown = (selector: string) =>
   new Promise<number>((resolve) => {
-    const done = () => document.querySelector(selector) !== null;
-    if (done()) return resolve(performance.now());
+    if (document.querySelector(selector)) return resolve(performance.now());
     const obs = new MutationObserver(() => {
-      if (done()) {
+      if (document.querySelector(selector)) {
         obs.disconnect();
         resolve(performance.now());
       }
@@ -38,7 +38,7 @@ export async function run(): Promise<BenchRow[]> {
     const ready = Date.now() - t0;
     // The first number: a reference cell, shown without a click (no session, no forward pass).
     const shipped = existsSync(join(ROOT, 'media/model/preview-reference.json'));
-    const firstRef = shipped ? await page.evaluate(whenShown('#table-ppl td.reference')) : NaN;
+    const firstRef = shipped ? await page.evaluate(whenShown, '#table-ppl td.reference') : NaN;
     rows.push(
       { name: 'webview load → view ready', value: ready, unit: 'ms', note: 'goto → #run rendered (bundle parse, no ORT yet)' },
       {
@@ -49,7 +49,7 @@ export async function run(): Promise<BenchRow[]> {
       },
     );
     // Re-measure the default grid live: the first live cell, then the whole run against its wall-clock budget.
-    const firstLive = page.evaluate(whenShown('#table-ppl td.live'));
+    const firstLive = page.evaluate(whenShown, '#table-ppl td.live');
     const clickAt = await page.evaluate(() => performance.now());
     await page.locator('#remeasure').click();
     const toFirst = (await firstLive) - clickAt;
