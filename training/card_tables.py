@@ -42,12 +42,20 @@ def sweep():
     pl = ev["per_length"]
     table(pl, "**Perplexity per byte, per-length factor s = L/L0** (eval.txt, first 16,384 bytes):",
           lambda c: f"{c['perplexity']:.3f}")
-    table(pl, "**Needle retrieval, per-length factor: exact (per-char)** (32 needles):",
-          lambda c: f"{c['needle_exact']:.2f} ({c['needle_char']:.2f})")
+    n = ev["needles"]
+    table(pl, f"**Needle retrieval, per-length factor: exact k/{n} [Wilson 95% interval] (per-char)**:", needle)
     table(ev["static_factor_16"], "**Perplexity per byte, static factor 16 at every length:**",
           lambda c: f"{c['perplexity']:.3f}")
-    table(ev["static_factor_16"], "**Needle retrieval, static factor 16: exact (per-char):**",
-          lambda c: f"{c['needle_exact']:.2f} ({c['needle_char']:.2f})")
+    if any(c.get("needle_correct") is not None for c in ev["static_factor_16"]):
+        table(ev["static_factor_16"], f"**Needle retrieval, static factor 16: exact k/{n} (per-char):**", needle)
+
+
+def needle(c):
+    """k/n [lo–hi%] (per-char), or a dash where the cell was not measured"""
+    if c.get("needle_correct") is None:
+        return "–"
+    lo, hi = c["needle_ci95"]
+    return f"{c['needle_correct']}/{c['needle_total']} [{lo * 100:.0f}–{hi * 100:.0f}%] ({c['needle_char']:.2f})"
 
 
 if __name__ == "__main__":
