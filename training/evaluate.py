@@ -85,6 +85,7 @@ def main():
     # only (cells above carry null); --no-static-needles skips them under the static factor (perplexity is kept)
     needle_max = int(next((x.split("=")[1] for x in sys.argv if x.startswith("--needle-max-mult=")), MULTS[-1]))
     static_needles = "--no-static-needles" not in sys.argv
+    static_sweep = "--no-static" not in sys.argv  # skips the whole static-factor sweep
     torch.set_num_threads(1)
     model = load_model(ckpt)
     text = open(os.path.join(MEDIA, "eval.txt"), "rb").read()
@@ -150,7 +151,7 @@ def main():
                 write_reference(sweep)
     # static factor 16 for every length (what a static deployment does)
     static = []
-    for m in METHODS:
+    for m in METHODS if static_sweep else []:
         for k in MULTS:
             L = k * L0
             ppl, nll, cnt = perplexity(model, text, L, PPL_BYTES, m, factor=16.0, batch=max(1, 8192 // L))
@@ -175,8 +176,9 @@ def main():
     print("\nPerplexity per byte (per-length s = L/L0):\n" + table(sweep, "perplexity", lambda v: f"{v:.3f}"))
     print("\nNeedle exact (per-length):\n" + table(sweep, "needle_correct", lambda v: f"{v}/{len(needles)}"))
     print("\nNeedle per-char (per-length):\n" + table(sweep, "needle_char", lambda v: f"{v:.2f}"))
-    print("\nPerplexity, static factor 16:\n" + table(static, "perplexity", lambda v: f"{v:.3f}"))
-    print("\nNeedle exact, static factor 16:\n" + table(static, "needle_correct", lambda v: f"{v}/{len(needles)}"))
+    if static:
+        print("\nPerplexity, static factor 16:\n" + table(static, "perplexity", lambda v: f"{v:.3f}"))
+        print("\nNeedle exact, static factor 16:\n" + table(static, "needle_correct", lambda v: f"{v}/{len(needles)}"))
     print(f"\neval time {elapsed:.0f} s")
 
 
