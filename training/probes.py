@@ -66,6 +66,7 @@ class Probes:
         lo = logits_for(model, x[:, :-1])
         val = F.cross_entropy(lo.reshape(-1, 256), x[:, 1:].reshape(-1)).item()
         pk = passkey(model, self.val, self.needles, L0)
+        pk2 = passkey(model, self.val, self.needles, 2 * L0, "yarn")  # zero-shot past L0: watched, not trained
         lo = logits_for(model, self.rep_ids)
         nll = F.cross_entropy(lo[:, :-1].reshape(-1, 256), self.rep_ids[:, 1:].reshape(-1), reduction="none")
         nll = nll.view(self.rep_ids.shape[0], -1)
@@ -73,6 +74,7 @@ class Probes:
         r2 = (nll * self.rep_m2[:, 1:]).sum() / self.rep_m2[:, 1:].sum()
         model.train()
         return {"val_loss": round(val, 4), "pk_exact": pk["exact"], "pk_char": pk["char"], "pk_first": pk["first"],
+                "pk2_yarn_exact": pk2["exact"], "pk2_yarn_char": pk2["char"],
                 "rep_nll_first": round(r1.item(), 3), "rep_nll_second": round(r2.item(), 3)}
 
 

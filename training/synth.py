@@ -59,9 +59,12 @@ def twice(rng, corpus, n, strings):
 
 
 def gen_kv(rng, corpus, n):
-    """Needle prompt in the exact probe format (build_prompt), random length/depth, then text."""
+    """Needle prompt in the exact probe format (build_prompt) over the whole window, needle at a uniform depth: the
+    needle-to-query distance is uniform over what fits (5-95th percentile 33-103 bytes at n = 129), as in the m11
+    study. (The first shipped recipe also drew the prompt length at random, which made most distances short: median
+    46 bytes, 3% at 90 or more, against median 68 and 23% now.)"""
     key = rand_key(rng, 6, 12)
-    L = rng.randint(overhead(len(key)) + 8, n)
+    L = n
     text = corpus.window(rng, 2 * n, line_start=rng.random() < 0.5)
     p = build_prompt(text, key, rng.random(), 0, L)
     tail = NEEDLE_TAIL + corpus.window(rng, n)
@@ -71,6 +74,19 @@ def gen_kv(rng, corpus, n):
 
 
 NEEDLE_TAIL = b".\n"
+
+
+def gen_kv_v1(rng, corpus, n):
+    """The first shipped recipe's needle prompt (stages A and C of the base model): random prompt length and depth,
+    then text; kept as it was so the base model stays reproducible."""
+    key = rand_key(rng, 6, 12)
+    L = rng.randint(overhead(len(key)) + 8, n)
+    text = corpus.window(rng, 2 * n, line_start=rng.random() < 0.5)
+    p = build_prompt(text, key, rng.random(), 0, L)
+    tail = NEEDLE_TAIL + corpus.window(rng, n)
+    out = (p + tail)[:n]
+    mask = [0] * (L - len(key) + 1) + [1] * (len(key) - 1) + [0] * (n - L)
+    return out, mask[:n]
 
 
 def gen_rep(rng, corpus, n):
@@ -93,7 +109,8 @@ def gen_short_copy(rng, corpus, n):
     return gen_text(rng, corpus, n)
 
 
-GENERATORS = {"kv": gen_kv, "rep": gen_rep, "rrep": gen_rrep, "text": gen_text, "short": gen_short_copy}
+GENERATORS = {"kv": gen_kv, "kv_v1": gen_kv_v1, "rep": gen_rep, "rrep": gen_rrep, "text": gen_text,
+              "short": gen_short_copy}
 
 
 def batch(rng, corpus, mix, B, n):

@@ -1,12 +1,17 @@
 """Train the RoPE Lens mini-model with the copying curriculum (m11 report): seeded and step-budgeted, so one
 command reproduces it bit for bit on CPU with one thread.
 
-  stage A  T=128 B=16  kv .35 / rep .15 / rrep .4 / text .1   lr 3e-3 (100 warm-up steps), STEPS_A steps
+  stage A  T=128 B=16  kv_v1 .35 / rep .15 / rrep .4 / text .1   lr 3e-3 (100 warm-up steps), STEPS_A steps
   stage B  T=32  B=64  70% text with a 4-10 letter string written twice, 30% text; lr 2e-3;
            until the EMA of the copy NLL < 1.0 nats, at most STEPS_B_MAX steps
-  stage C  T=128 B=16  kv .35 / rep .15 / rrep .3 / text .2   lr 2e-3 cosine to 10% (50 warm-up), STEPS_C steps
+  stage C  T=128 B=16  kv_v1 .35 / rep .15 / rrep .3 / text .2   lr 2e-3 cosine to 10% (50 warm-up), STEPS_C steps
+  stage D  (--init) T=128 B=16  kv .35 / rep .15 / rrep .3 / text .2   from trained weights; lr --lr-c cosine to
+           10% (50 warm-up), --steps-c steps. kv puts the needle anywhere in a full window (needle-to-query distances
+           up to ~115 bytes, median 68); kv_v1, the first recipe, made most distances short (median 46).
 Probes (JSON lines in training/logs/train.jsonl) every PROBE_EVERY steps.
-usage: python3 training/train.py [--steps-a N] [--steps-b-max N] [--steps-c N] [--seed S]
+usage: python3 training/train.py [--steps-a N] [--steps-b-max N] [--steps-c N] [--seed S]          (stages A-C)
+       python3 training/train.py --init CKPT --init-step N --steps-c N --lr-c LR --seed S --out OUT  (stage D)
+       (CKPT may also come from a shipped ONNX file: training/onnx_weights.py)
 """
 import argparse
 import json
@@ -26,9 +31,10 @@ from model import L0, TinyLM, count_params, default_tables  # noqa: E402
 from probes import Probes  # noqa: E402
 from synth import Corpus, batch  # noqa: E402
 
-MIX_A = {"kv": 0.35, "rep": 0.15, "rrep": 0.4, "text": 0.1}
+MIX_A = {"kv_v1": 0.35, "rep": 0.15, "rrep": 0.4, "text": 0.1}
 MIX_B = {"short": 1.0}
-MIX_C = {"kv": 0.35, "rep": 0.15, "rrep": 0.3, "text": 0.2}
+MIX_C = {"kv_v1": 0.35, "rep": 0.15, "rrep": 0.3, "text": 0.2}
+MIX_D = {"kv": 0.35, "rep": 0.15, "rrep": 0.3, "text": 0.2}  # stage C's mix with needles over the whole window
 
 
 def make_opt(model):
@@ -50,6 +56,11 @@ def main():
     ap.add_argument("--resume-c", default=None, metavar="CKPT_B",
                     help="skip stages A and B: load the stage-B checkpoint and run stage C only (same result as a "
                          "full run, because stage C reseeds its data and starts a fresh optimizer)")
+    ap.add_argument("--init", default=None, metavar="CKPT",
+                    help="skip stages A and B: start stage C from these weights (step counter restarts at 0)")
+    ap.add_argument("--lr-c", type=float, default=2e-3, help="stage C peak learning rate")
+    ap.add_argument("--init-step", type=int, default=0, help="with --init: the step count the weights were trained for "
+                    "(logged steps continue from it; the continuation is logged as stage D)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
@@ -61,6 +72,9 @@ def main():
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     os.makedirs(os.path.dirname(a.log), exist_ok=True)
     log = open(a.log, "a" if a.resume_c else "w")
+    if a.init:
+        model.load_state_dict(torch.load(a.init, map_location="cpu")["model"])
+        a.resume_c = a.resume_c or "init"
     t0 = time.time()
     step = 0
     tabs = {T: default_tables(T) for T in (32, L0)}
@@ -94,13 +108,17 @@ def main():
         return loss.item(), (copy.item() if copy is not None else None)
 
     def probe(stage, ema, extra=None):
-        rec = {"event": "probe", "stage": stage, "step": step, "train_ema": round(ema, 4)}
+        rec = {"event": "probe", "stage": stage, "step": step, "train_ema": None if ema is None else round(ema, 4)}
         rec.update(probes.run(model))
         rec.update(extra or {})
         emit(rec)
 
     model.train()
-    if a.resume_c:
+    if a.init:
+        step = a.init_step
+        emit({"event": "init", "from": a.init, "step": step})
+        probe("D", None, {"start": True})
+    elif a.resume_c:
         state = torch.load(a.resume_c, map_location="cpu")
         model.load_state_dict(state["model"])
         step = state["step"]
@@ -138,11 +156,11 @@ def main():
     for i in range(a.steps_c):
         warm = min(1.0, (i + 1) / 50)
         cos = 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * i / a.steps_c))
-        loss, _ = train_step(MIX_C, 16, L0, 2e-3 * warm * cos)
+        loss, _ = train_step(MIX_D if a.init else MIX_C, 16, L0, a.lr_c * warm * cos)
         ema = loss if ema is None else 0.98 * ema + 0.02 * loss
-        if step % a.probe_every == 0:
-            probe("C", ema)
-    probe("C", ema, {"end": True})
+        if (step - (a.init_step if a.init else 0)) % a.probe_every == 0:
+            probe("D" if a.init else "C", ema)
+    probe("D" if a.init else "C", ema, {"end": True})
     torch.save({"model": model.state_dict(), "step": step, "seed": a.seed}, a.out)
     emit({"event": "done", "step": step})
 
