@@ -221,6 +221,9 @@ export async function run(): Promise<BenchRow[]> {
     yoursSweepSeconds: +(live['warmTotal']! / 1000).toFixed(2),
     yoursSweepNeedlesPerCell: needles,
     vsixBytes: vsix.bytes,
+    // Beside the wall times above: process CPU time (what an idle core would take) and the load they ran under.
+    cpuMs: { sessionCreateWasm: Math.round(web['sessionCpuMs']!), firstLiveResultCold: Math.round(live['firstColdCpu']!), firstLiveResultWarm: Math.round(live['firstWarmCpu']!), yoursSweep: Math.round(live['warmCpu']!) },
+    loadAverage: +load.toFixed(2),
   };
   // After every bench file's rows (run.ts prints them once run() returns): the last line of the whole output.
   if (process.argv.includes('--json')) process.once('beforeExit', () => console.log(JSON.stringify(summary)));
