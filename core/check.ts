@@ -84,8 +84,28 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
       out.push(f);
     }
   }
+  const cut = sizeGuardFinding(doc);
+  if (cut && !ignore.has(cut.ruleId) && overrides[cut.ruleId] !== 'off') out.push(cut);
   out.sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
   return out;
+}
+
+/** Id of the information finding on a document the size guard cut (core/parse/size-guard.ts). */
+export const SIZE_GUARD_ID = 'analysis-size-limit';
+
+function mb(chars: number): string {
+  return `${(chars / 2 ** 20).toFixed(chars < 10 * 2 ** 20 ? 1 : 0)} MB`;
+}
+
+/** One information finding where the analysed part of the document ends. */
+function sizeGuardFinding(doc: ParsedDocument): Finding | undefined {
+  const end = doc.analysedLength;
+  if (end === undefined || end >= doc.text.length) return undefined;
+  const at = Math.max(0, Math.min(end, doc.text.length - 1));
+  return {
+    ruleId: SIZE_GUARD_ID, severity: 'information', span: { offset: at, length: 0 },
+    message: `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked.`,
+  };
 }
 
 /** The fixes of one finding whose fixes were deferred: re-runs its rule on its block only, with a real writer. */

@@ -96,6 +96,8 @@ export interface ParsedDocument {
   blocks: RopeBlock[];
   /** Dialect-specific parse products that writers and dialect rules need (AST, flags). */
   dialectData?: unknown;
+  /** Set when the document is longer than the size guard allows: only text[0, analysedLength) was parsed. */
+  analysedLength?: number;
 }
 
 export function fieldOf(block: RopeBlock, key: string): SourceField | undefined {

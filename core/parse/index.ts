@@ -2,8 +2,10 @@
 // never edits this file. Parsing is pure; caching per document version is the caller's job.
 import type { Dialect, ParsedDocument } from '../model';
 import { parseJson } from './json';
+import { parseGuarded } from './size-guard';
 
-export type Parser = (uri: string, text: string) => ParsedDocument;
+/** `opts.truncated`: the text is the analysed beginning of a longer document (size guard). */
+export type Parser = (uri: string, text: string, opts?: { truncated?: boolean }) => ParsedDocument;
 
 const parsers = new Map<Dialect, Parser>([['json', parseJson]]);
 
@@ -40,7 +42,7 @@ export function parseDocument(uri: string, text: string, languageId?: string): P
   const parser = parsers.get(dialect);
   if (!parser || (!detectDialect(uri, languageId))) return irrelevant(uri, text, dialect);
   try {
-    return parser(uri, text);
+    return parseGuarded(text, dialect, (t, truncated) => parser(uri, t, { truncated }));
   } catch {
     return irrelevant(uri, text, dialect);
   }

@@ -161,8 +161,9 @@ function looksLikeConfig(members: Map<string, Node>): boolean {
   return false;
 }
 
-/** Parses a config.json text; never throws. */
-export function parseJson(uri: string, text: string): ParsedDocument {
+/** Parses a config.json text; never throws. `opts.truncated`: the text is the analysed beginning of a longer
+ * document (core/parse/size-guard.ts), so the errors at its end (unclosed objects) are the cut's, not the file's. */
+export function parseJson(uri: string, text: string, opts: { truncated?: boolean } = {}): ParsedDocument {
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -213,6 +214,7 @@ export function parseJson(uri: string, text: string): ParsedDocument {
   const hasRopeKey = data.configs.some(
     (c) => c.members.has('rope_scaling') || c.members.has('rope_parameters') || c.members.has('rope_theta'),
   );
-  const relevant = root?.type === 'object' && errors.length === 0 && (modelish || hasRopeKey || blocks.length > 0);
+  const realErrors = opts.truncated ? errors.filter((e) => e.offset < text.trimEnd().length) : errors;
+  const relevant = root?.type === 'object' && realErrors.length === 0 && (modelish || hasRopeKey || blocks.length > 0);
   return { uri, text, dialect: 'json', relevant, blocks, dialectData: data };
 }

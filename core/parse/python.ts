@@ -9,6 +9,7 @@ import { knownModel, knownModelContext, originalContextOf } from '../known-model
 import {
   CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths,
 } from './dialect-util';
+import { byOffset } from './doc-index';
 
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
 // needs import.meta.url, which a CommonJS (server/CLI) bundle does not have. `require` is bundled away by esbuild.
@@ -500,5 +501,6 @@ export function insertionContextOf(doc: ParsedDocument): ModelContext | undefine
 }
 
 export function pythonBlockInfo(doc: ParsedDocument, block: RopeBlock): PythonBlockInfo | undefined {
-  return pythonData(doc)?.blockInfo.find((i) => i.spanOffset === block.span.offset);
+  const d = pythonData(doc);
+  return d ? byOffset(d.blockInfo, block.span.offset) : undefined;
 }

@@ -9,6 +9,7 @@ import {
   blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, uniquePaths, verbatim,
   type MappedText,
 } from './dialect-util';
+import { blockAt, byOffset, indexed } from './doc-index';
 
 /** One `--flag value` (or `--flag=value`, or `-c N`) on a command line. */
 export interface FlagOcc {
@@ -527,5 +528,24 @@ export function shellData(doc: ParsedDocument): ShellData | undefined {
 }
 
 export function shellBlockInfo(doc: ParsedDocument, block: RopeBlock): ShellBlockInfo | undefined {
-  return shellData(doc)?.blockInfo.find((i) => i.spanOffset === block.span.offset);
+  const d = shellData(doc);
+  return d ? byOffset(d.blockInfo, block.span.offset) : undefined;
+}
+
+/** The blocks one command carries, in order (indexed once per parse). */
+export function commandBlocks(doc: ParsedDocument, cmd: ShellCommand): RopeBlock[] {
+  const d = shellData(doc);
+  if (!d) return [];
+  const m = indexed(d.blockInfo, 'commandBlocks', (infos) => {
+    const out = new Map<ShellCommand, RopeBlock[]>();
+    for (const i of infos) {
+      const b = blockAt(doc, i.spanOffset);
+      if (!b) continue;
+      const l = out.get(i.command);
+      if (l) l.push(b);
+      else out.set(i.command, [b]);
+    }
+    return out;
+  });
+  return m.get(cmd) ?? [];
 }

@@ -6,6 +6,7 @@ import type { Engine, ModelContext, ParsedDocument, RopeBlock, SourceField, Sour
 import { knownModel, knownModelContext, originalContextOf } from '../known-models';
 import { blocksFromJson, CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths, verbatim, type MappedText } from './dialect-util';
 import { addCommand, commandFromWords, engineOfImage, splitWords, type ShellData } from './shell';
+import { byOffset } from './doc-index';
 
 export interface YamlBlockInfo {
   spanOffset: number;
@@ -294,5 +295,6 @@ export function yamlData(doc: ParsedDocument): YamlData | undefined {
 }
 
 export function yamlBlockInfo(doc: ParsedDocument, block: RopeBlock): YamlBlockInfo | undefined {
-  return yamlData(doc)?.yamlBlocks.find((i) => i.spanOffset === block.span.offset);
+  const d = yamlData(doc);
+  return d ? byOffset(d.yamlBlocks, block.span.offset) : undefined;
 }

@@ -1,7 +1,7 @@
 // llama.cpp flag groups: --rope-freq-scale vs --rope-scale, a scaled context without a raised -c, and
 // --yarn-attn-factor set to YaRN's mscale (ggml already multiplies it in).
 import type { Finding, Rule } from './types';
-import { shellData, type FlagOcc, type ShellCommand } from '../parse/shell';
+import { commandBlocks, shellData, type FlagOcc, type ShellCommand } from '../parse/shell';
 import { knownModel, originalContextOf } from '../known-models';
 import { appendWords } from '../fixes/shell-writer';
 import { rewriteWord } from '../fixes/dialect-json';
@@ -69,10 +69,8 @@ export const ctxNotRaised: Rule = {
   },
   checkDocument(ctx) {
     const out: Finding[] = [];
-    const data = shellData(ctx.doc);
     for (const cmd of llamaCommands(ctx.doc)) {
-      const info = data?.blockInfo.find((i) => i.command === cmd);
-      const block = info && ctx.doc.blocks.find((b) => b.span.offset === info.spanOffset);
+      const block = commandBlocks(ctx.doc, cmd)[0];
       if (!block) continue;
       const factor = typeof block.params['factor'] === 'number' ? (block.params['factor'] as number) : undefined;
       if (!factor || factor <= 1) continue;
@@ -105,12 +103,10 @@ export const yarnAttnFactorMscale: Rule = {
   },
   checkDocument(ctx) {
     const out: Finding[] = [];
-    const data = shellData(ctx.doc);
     for (const cmd of llamaCommands(ctx.doc)) {
       const a = flag(cmd, '--yarn-attn-factor');
       const av = num(a);
-      const info = data?.blockInfo.find((i) => i.command === cmd);
-      const block = info && ctx.doc.blocks.find((b) => b.span.offset === info.spanOffset);
+      const block = commandBlocks(ctx.doc, cmd)[0];
       const factor = typeof block?.params['factor'] === 'number' ? (block.params['factor'] as number) : undefined;
       if (!a || av === undefined || !factor || factor <= 1) continue;
       const mscale = 0.1 * Math.log(factor) + 1;

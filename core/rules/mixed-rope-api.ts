@@ -1,5 +1,6 @@
 import type { Finding, Rule } from './types';
 import { fieldOf } from '../model';
+import { siblingsOf } from '../parse/doc-index';
 import { jsonWriter } from '../fixes/json-writer';
 import { fix, isV5, make, tv } from './util';
 
@@ -15,9 +16,9 @@ export const rule: Rule = {
   check(block, ctx) {
     const out: Finding[] = [];
     if (block.api !== 'v5') return out;
-    const siblings = ctx.doc.blocks.filter((b) => b.containerPath === block.containerPath);
-    const firstV5 = siblings.find((b) => b.api === 'v5');
-    const v4 = siblings.find((b) => b.api === 'v4');
+    const siblings = siblingsOf(ctx.doc, block.containerPath);
+    const firstV5 = siblings.v5[0];
+    const v4 = siblings.v4[0];
     if (v4 && firstV5 === block) {
       const edits = ctx.fixes && ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, block.layerType !== undefined ? 'rope_parameters' : block.key) : [];
       out.push(make(this, block, block.layerType !== undefined ? block.span : (block.keySpan ?? block.span),
