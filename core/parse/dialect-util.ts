@@ -3,6 +3,7 @@
 // and the rope keys every dialect looks for. (Suppression comments are core/suppress.ts.)
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ContextValue, Dialect, Engine, ModelContext, RopeBlock, SourceField, SourceValue, Span } from '../model';
+import { ownTable, setOwn } from '../format';
 
 /** Keys a rope block hangs from, in any dialect. */
 export const BLOCK_KEYS = ['rope_scaling', 'rope_parameters'] as const;
@@ -12,7 +13,7 @@ export function isBlockKey(k: string): boolean {
 }
 
 /** Config keys that feed a block's ModelContext (shared with hf_overrides / flag JSON / YAML recipes). */
-export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = {
+export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = ownTable({
   model_type: 'modelType',
   max_position_embeddings: 'maxPositionEmbeddings',
   rope_theta: 'ropeTheta',
@@ -22,7 +23,7 @@ export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = {
   partial_rotary_factor: 'partialRotaryFactor',
   qk_rope_head_dim: 'qkRopeHeadDim',
   original_max_position_embeddings: 'originalMaxPositionEmbeddings',
-};
+});
 
 export interface BlockInput {
   dialect: Dialect;
@@ -40,7 +41,7 @@ export interface BlockInput {
 
 export function makeBlock(b: BlockInput): RopeBlock {
   const params: Record<string, unknown> = { ...(b.derived ?? {}) };
-  for (const f of b.fields) if (f.value.kind !== 'unknown') params[f.key] = f.value.value;
+  for (const f of b.fields) if (f.value.kind !== 'unknown') setOwn(params, f.key, f.value.value);
   const bare = b.key.replace(/^-+/, '');
   const api = bare === 'rope_parameters' ? 'v5' : 'v4';
   const blockKey = api === 'v5' ? 'rope_parameters' : 'rope_scaling';
@@ -91,7 +92,7 @@ export function jsonNodeValue(n: JsonNode): unknown {
       const o: Record<string, unknown> = {};
       for (const p of n.children ?? []) {
         const [k, v] = p.children ?? [];
-        if (k && v) o[String(k.value)] = jsonNodeValue(v);
+        if (k && v) setOwn(o, String(k.value), jsonNodeValue(v));
       }
       return o;
     }

@@ -3,6 +3,7 @@
 import type { Dialect, ParsedDocument } from '../model';
 import { parseJson } from './json';
 import { parseGuarded } from './size-guard';
+import { ownTable } from '../format';
 
 /** `opts.truncated`: the text is the analysed beginning of a longer document (size guard). */
 export type Parser = (uri: string, text: string, opts?: { truncated?: boolean }) => ParsedDocument;
@@ -17,9 +18,9 @@ export function parserFor(dialect: Dialect): Parser | undefined {
   return parsers.get(dialect);
 }
 
-const LANGUAGE_DIALECTS: Record<string, Dialect> = {
+const LANGUAGE_DIALECTS: Record<string, Dialect> = ownTable({
   json: 'json', jsonc: 'json', python: 'python', yaml: 'yaml', shellscript: 'shell', dockerfile: 'shell', makefile: 'shell',
-};
+});
 
 /** Dialect of a document from its VS Code language id, else its file name; undefined when RoPE Lens has none. */
 export function detectDialect(uri: string, languageId?: string): Dialect | undefined {

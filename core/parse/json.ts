@@ -2,6 +2,7 @@
 // sub-configs such as `text_config`) with the model facts beside it, all with offsets into the text.
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
+import { setOwn } from '../format';
 
 /** Keys whose presence makes an object a (sub-)config that may hold rope facts. */
 const MODEL_KEYS = new Set([
@@ -62,7 +63,7 @@ export function nodeValue(n: Node | undefined): unknown {
       const o: Record<string, unknown> = {};
       for (const p of n.children ?? []) {
         const k = p.children?.[0];
-        if (k && typeof k.value === 'string') o[k.value] = nodeValue(p.children?.[1]);
+        if (k && typeof k.value === 'string') setOwn(o, k.value, nodeValue(p.children?.[1]));
       }
       return o;
     }
@@ -135,7 +136,7 @@ function makeBlock(
     if (p.type !== 'property' || !k || typeof k.value !== 'string') continue;
     const sv = sourceValue(text, p.children?.[1], spanOf(p));
     fields.push({ key: k.value, keySpan: spanOf(k), value: sv, span: spanOf(p) });
-    if (sv.kind !== 'unknown') params[k.value] = sv.value;
+    if (sv.kind !== 'unknown') setOwn(params, k.value, sv.value);
   }
   const b: RopeBlock = {
     dialect: 'json', path, containerPath, api, key: String(keyNode.value), keySpan: spanOf(keyNode),

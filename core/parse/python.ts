@@ -10,6 +10,7 @@ import {
   CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths,
 } from './dialect-util';
 import { byOffset } from './doc-index';
+import { setOwn } from '../format';
 
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
 // needs import.meta.url, which a CommonJS (server/CLI) bundle does not have. `require` is bundled away by esbuild.
@@ -190,7 +191,7 @@ export function pyValue(n: TsNode, depth = 0): SourceValue {
       const fields = dictFields(n, depth + 1);
       if (!fields || fields.some((f) => f.value.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
       const o: Record<string, unknown> = {};
-      for (const f of fields) o[f.key] = f.value.value;
+      for (const f of fields) setOwn(o, f.key, f.value.value);
       return { kind: 'object', value: o, span };
     }
     default:
@@ -263,7 +264,7 @@ function contextFromKeywords(args: TsNode): { ctx: ModelContext; keywords: Recor
     const name = a.childForFieldName('name')?.text;
     const v = a.childForFieldName('value');
     if (!name || !v) continue;
-    keywords[name] = spanOf(a);
+    setOwn(keywords, name, spanOf(a));
     addContext(ctx, name, v);
   }
   return { ctx, keywords };

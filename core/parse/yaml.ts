@@ -7,6 +7,7 @@ import { knownModel, knownModelContext, originalContextOf } from '../known-model
 import { blocksFromJson, CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths, verbatim, type MappedText } from './dialect-util';
 import { addCommand, commandFromWords, engineOfImage, splitWords, type ShellData } from './shell';
 import { byOffset } from './doc-index';
+import { setOwn } from '../format';
 
 export interface YamlBlockInfo {
   spanOffset: number;
@@ -114,7 +115,7 @@ function contextOf(map: YAMLMap, text: string): { ctx: ModelContext; siblings: R
     const v = p.value as Scalar;
     const sv = scalarValue(v, text);
     if (sv.kind !== 'number' && sv.kind !== 'string') continue;
-    siblings[k] = sv.span;
+    setOwn(siblings, k, sv.span);
     const ck = CONTEXT_KEYS[k] ?? (SERVING_KEYS.includes(k) ? 'servingContext' : undefined);
     if (ck) ctx[ck] = ctxValue(sv.value, 'file', sv.span, sv.isInteger);
     if (MODEL_KEYS.includes(k) && typeof sv.value === 'string') ctx.modelId ??= ctxValue(sv.value, 'file', sv.span);
@@ -248,7 +249,7 @@ function envOf(w: Walk, map: YAMLMap): Record<string, MappedText> {
     for (const p of env.items) {
       if (isScalar(p.key) && isScalar(p.value)) {
         const m = yamlScalarText(p.value as Scalar, w.text) ?? (typeof (p.value as Scalar).value === 'number' && (p.value as Scalar).range ? verbatim(String((p.value as Scalar).value), (p.value as Scalar).range![0]) : undefined);
-        if (m) out[String(p.key.value)] = m;
+        if (m) setOwn(out, String(p.key.value), m);
       }
     }
   } else if (isSeq(env)) {
@@ -263,7 +264,7 @@ function envOf(w: Walk, map: YAMLMap): Record<string, MappedText> {
         const value = it.get('value', true);
         if (typeof name === 'string' && isScalar(value)) {
           const m = yamlScalarText(value as Scalar, w.text);
-          if (m) out[name] = m;
+          if (m) setOwn(out, name, m);
         }
       }
     }

@@ -3,6 +3,7 @@ import { fieldOf } from '../model';
 import { siblingsOf } from '../parse/doc-index';
 import { jsonWriter } from '../fixes/json-writer';
 import { fix, isV5, make, tv } from './util';
+import { formatValue } from '../format';
 
 export const rule: Rule = {
   id: 'mixed-rope-api',
@@ -35,7 +36,7 @@ export const rule: Rule = {
       out.push(make(this, block, top.span,
         same
           ? `${key} is set both at the top level and inside rope_parameters (same value): ${tv(ctx)} reads the one inside; the top-level copy is redundant.`
-          : `${key} is set both at the top level (${JSON.stringify(top.value)}) and inside rope_parameters (${JSON.stringify(inner.value.value)}): ${tv(ctx)} uses ${JSON.stringify(inner.value.value)} and ignores the top-level value; transformers 4.x would use ${JSON.stringify(top.value)}.`,
+          : `${key} is set both at the top level (${formatValue(top.value)}) and inside rope_parameters (${formatValue(inner.value.value)}): ${tv(ctx)} uses ${formatValue(inner.value.value)} and ignores the top-level value; transformers 4.x would use ${formatValue(top.value)}.`,
         same ? 'hint' : 'warning', [fix(`Remove the top-level ${key}`, edits, true)]));
     }
     return out;
