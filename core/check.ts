@@ -6,6 +6,7 @@ import { writerFor } from './fixes/writers';
 import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
 import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
+import { MAX_NESTING } from './parse/size-guard';
 
 export interface CheckOptions {
   /** transformers version whose behaviour the messages describe ("5.15.0", "4.45", "latest"). */
@@ -102,10 +103,10 @@ function sizeGuardFinding(doc: ParsedDocument): Finding | undefined {
   const end = doc.analysedLength;
   if (end === undefined || end >= doc.text.length) return undefined;
   const at = Math.max(0, Math.min(end, doc.text.length - 1));
-  return {
-    ruleId: SIZE_GUARD_ID, severity: 'information', span: { offset: at, length: 0 },
-    message: `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked.`,
-  };
+  const message = doc.analysisStop === 'nesting'
+    ? `RoPE Lens stopped analysing here: brackets nest more than ${MAX_NESTING} levels deep on this line; rope blocks from this line on are not checked.`
+    : `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked.`;
+  return { ruleId: SIZE_GUARD_ID, severity: 'information', span: { offset: at, length: 0 }, message };
 }
 
 /** The fixes of one finding whose fixes were deferred: re-runs its rule on its block only, with a real writer. */

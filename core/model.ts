@@ -98,6 +98,8 @@ export interface ParsedDocument {
   dialectData?: unknown;
   /** Set when the document is longer than the size guard allows: only text[0, analysedLength) was parsed. */
   analysedLength?: number;
+  /** Why analysis stopped there: the size limit, or brackets nested deeper than the parsers are given. */
+  analysisStop?: 'size' | 'nesting';
 }
 
 export function fieldOf(block: RopeBlock, key: string): SourceField | undefined {

@@ -14,8 +14,10 @@ export function registerParser(dialect: Dialect, parser: Parser): void {
   parsers.set(dialect, parser);
 }
 
+/** The dialect's parser behind the size guard (re-parses after fixes see what parseDocument sees); it may throw. */
 export function parserFor(dialect: Dialect): Parser | undefined {
-  return parsers.get(dialect);
+  const p = parsers.get(dialect);
+  return p && ((uri, text) => parseGuarded(text, dialect, (t, truncated) => p(uri, t, { truncated })));
 }
 
 const LANGUAGE_DIALECTS: Record<string, Dialect> = ownTable({

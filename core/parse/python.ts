@@ -328,7 +328,7 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     for (const p of pending) {
       const fields = dictFields(p.value);
       if (!fields) continue;
-      const mid = [...modelIds].reverse().find((m) => m.offset < p.offset) ?? modelIds[0];
+      const mid = lastBefore(modelIds, p.offset) ?? modelIds[0];
       const known = mid ? knownModel(mid.id) : undefined;
       const objText = p.info.assignment?.objectText;
       const objCtx = objText !== undefined ? fileCtx.byObject.get(objText) ?? {} : {};
@@ -349,6 +349,18 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     tree.delete();
   }
   return doc;
+}
+
+/** The last of `sorted` (by offset, as the pre-order walk finds them) that starts before `offset`. */
+function lastBefore<T extends { offset: number }>(sorted: readonly T[], offset: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : undefined;
 }
 
 const VISITED = new Set(['string', 'assignment', 'keyword_argument', 'subscript']);

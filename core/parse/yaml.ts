@@ -276,7 +276,14 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
   const data: YamlData = { commands: [], blockInfo: [], yamlBlocks: [], errors: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'yaml', relevant: false, blocks: [], dialectData: data };
   if (!/rope|yarn|max-model-len|context-length|ctx-size|ROPE_/i.test(text)) return doc;
-  const docs = parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    // The YAML library recurses per block level: a pathologically deep file exhausts the stack. Nothing to report.
+    data.errors.push(e instanceof RangeError ? 'nested too deeply to parse' : String(e));
+    return doc;
+  }
   const list = Array.isArray(docs) ? docs : [];
   for (const d of list) {
     for (const e of d.errors) data.errors.push(e.message.split('\n')[0]!);

@@ -187,6 +187,7 @@ export interface ExerciseOptions {
 /** Runs parse, every rule, hover, completion, explain and the fixes on one input; adds to `c`. */
 export function exercise(kind: FuzzKind, text: string, c: FuzzCounts, opts: ExerciseOptions = {}): void {
   const uri = URIS[kind];
+  // The parser behind the size guard, as parseDocument runs it, with its own exceptions left visible.
   const parse = parserFor(DIALECTS[kind])!;
   const note = (what: string): void => {
     if (c.examples.length < 40) c.examples.push(`${kind}: ${what} :: ${JSON.stringify(text.length > 300 ? text.slice(0, 300) + '…' : text)}`);
