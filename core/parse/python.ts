@@ -96,6 +96,8 @@ export interface PythonData {
   /** The first insertion site's context: what a block written there would extend (see insertionContextOf). */
   insertionContext?: ModelContext;
   error?: string;
+  /** The tree has error nodes (the file does not parse as Python); what was found is still reported. */
+  syntaxError?: boolean;
 }
 
 const SERVING_KEYS = new Set(['max_model_len', 'max_seq_length', 'model_max_length', 'max_seq_len', 'context_length']);
@@ -303,6 +305,7 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   const tree = parser.parse(text);
   if (!tree) return doc;
   try {
+    if (tree.rootNode.hasError) data.syntaxError = true;
     const pending: Pending[] = [];
     const fileCtx: FileContext = { all: {}, byObject: new Map() };
     const modelIds: { offset: number; id: string }[] = [];

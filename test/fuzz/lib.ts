@@ -145,11 +145,16 @@ export interface FuzzCounts {
   fixNewErrorRevealed: number;
   fixAllRuns: number;
   fixAllOver3Rounds: number;
+  /** Inputs that do not parse in their language (unclosed brackets or quotes...): fix outcomes there are counted apart. */
+  brokenSyntax: number;
+  brokenFixesApplied: number;
+  brokenFixNotRemoved: number;
+  brokenFixNewError: number;
   examples: string[];
 }
 
 export function emptyCounts(): FuzzCounts {
-  return { inputs: 0, crashes: 0, hangs: 0, junk: 0, slowestMs: 0, fixesApplied: 0, fixRemoved: 0, fixNotRemoved: 0, fixNewError: 0, fixNewErrorRevealed: 0, fixAllRuns: 0, fixAllOver3Rounds: 0, examples: [] };
+  return { inputs: 0, crashes: 0, hangs: 0, junk: 0, slowestMs: 0, fixesApplied: 0, fixRemoved: 0, fixNotRemoved: 0, fixNewError: 0, fixNewErrorRevealed: 0, fixAllRuns: 0, fixAllOver3Rounds: 0, brokenSyntax: 0, brokenFixesApplied: 0, brokenFixNotRemoved: 0, brokenFixNewError: 0, examples: [] };
 }
 
 export const HANG_MS = 2000;
@@ -176,6 +181,27 @@ function errorKeys(fs: readonly Finding[]): Map<string, number> {
 
 function count(fs: readonly Finding[], f: Finding): number {
   return fs.filter((x) => x.ruleId === f.ruleId && x.blockPath === f.blockPath).length;
+}
+
+/** The input does not parse in its language (the parsers are tolerant; writers on broken text are best effort). */
+export function brokenSyntax(kind: FuzzKind, doc: ParsedDocument): boolean {
+  if (doc.analysedLength !== undefined) return true;
+  const d = doc.dialectData as { syntaxErrors?: unknown[]; errors?: unknown[]; syntaxError?: boolean } | undefined;
+  if (kind === 'json') return (d?.syntaxErrors?.length ?? 0) > 0;
+  if (kind === 'yaml') return (d?.errors?.length ?? 0) > 0;
+  if (kind === 'python') return d?.syntaxError === true;
+  // Command lines: an unclosed quote swallows the rest of the line (shell-quote and our word scan then differ).
+  for (const line of doc.text.replace(/\\\r?\n/g, ' ').split('\n')) {
+    const bare = line.replace(/\\./g, '');
+    let q: string | undefined;
+    for (const ch of bare) {
+      if (q) { if (ch === q) q = undefined; }
+      else if (ch === '"' || ch === "'") q = ch;
+      else if (ch === '#') break;
+    }
+    if (q) return true;
+  }
+  return false;
 }
 
 export interface ExerciseOptions {
@@ -235,16 +261,25 @@ export function exercise(kind: FuzzKind, text: string, c: FuzzCounts, opts: Exer
   // Quick fixes: each removes its finding and adds no error-level finding, unless its title says so.
   let budget = opts.maxFixes ?? 3;
   const before = errorKeys(findings);
+  const broken = brokenSyntax(kind, doc);
+  if (broken) c.brokenSyntax++;
   for (const f of findings) {
     for (const fx of f.fixes ?? []) {
       if (budget-- <= 0) break;
       try {
         const after = checkDocument(parse(uri, applyEdits(text, fx.edits)), { fixes: false });
-        c.fixesApplied++;
-        if (count(after, f) < count(findings, f)) c.fixRemoved++;
-        else { c.fixNotRemoved++; note(`fix "${fx.title}" left ${f.ruleId}`); }
+        const removed = count(after, f) < count(findings, f);
         const now = errorKeys(after);
         const added = [...now].filter(([k, n]) => n > (before.get(k) ?? 0)).map(([k]) => k);
+        if (broken) {
+          c.brokenFixesApplied++;
+          if (!removed) c.brokenFixNotRemoved++;
+          if (added.length && !REVEALS.test(fx.title)) c.brokenFixNewError++;
+          continue;
+        }
+        c.fixesApplied++;
+        if (removed) c.fixRemoved++;
+        else { c.fixNotRemoved++; note(`fix "${fx.title}" left ${f.ruleId}`); }
         if (added.length) {
           if (REVEALS.test(fx.title)) c.fixNewErrorRevealed++;
           else { c.fixNewError++; note(`fix "${fx.title}" (${f.ruleId}) added ${added.join(', ')}`); }
