@@ -19,7 +19,7 @@ export function writableValue(key: string, value: unknown): boolean {
       if (POSITIVE.has(key) && !(value > 0)) return false;
       return !INTEGER.has(key) || Number.isInteger(value);
     case 'string':
-      return !TYPE_KEYS.has(key) || /^[a-z][a-z0-9_]*$/.test(value) && !['nan', 'undefined', 'null', 'none'].includes(value);
+      return !TYPE_KEYS.has(key) || /^[a-z][a-z0-9_]*$/.test(value) && !['nan', 'undefined', 'null'].includes(value);
     case 'boolean':
       return !POSITIVE.has(key) && !TYPE_KEYS.has(key);
     case 'object':
