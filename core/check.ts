@@ -65,7 +65,9 @@ function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>)
 /** Findings for a document, sorted by position; not-relevant documents give []. */
 export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): Finding[] {
   if (!doc.relevant) return [];
-  const fixes = eagerFixes(doc, options.fixes);
+  // A document cut by the size or nesting guard gets no quick fixes: writers edit the whole text, which was not parsed.
+  const cut = doc.analysedLength !== undefined;
+  const fixes = !cut && eagerFixes(doc, options.fixes);
   const ctx = ruleContext(doc, options.transformersVersion, fixes);
   const blockPaths = options.blockPaths ? new Set(options.blockPaths) : undefined;
   const ignore = new Set(options.ignore ?? []);
@@ -81,12 +83,12 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
     for (const f of runRule(rule, ctx, blockPaths)) {
       if (supp && lines && isSuppressed(supp, f.ruleId, lines.positionAt(f.span.offset).line)) continue;
       if (o && SEVERITIES.has(o)) f.severity = o;
-      if (!fixes) f.fixesDeferred = true;
+      if (!fixes && !cut) f.fixesDeferred = true;
       out.push(f);
     }
   }
-  const cut = sizeGuardFinding(doc);
-  if (cut && !ignore.has(cut.ruleId) && overrides[cut.ruleId] !== 'off') out.push(cut);
+  const limit = sizeGuardFinding(doc);
+  if (limit && !ignore.has(limit.ruleId) && overrides[limit.ruleId] !== 'off') out.push(limit);
   out.sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
   return out;
 }
@@ -104,8 +106,8 @@ function sizeGuardFinding(doc: ParsedDocument): Finding | undefined {
   if (end === undefined || end >= doc.text.length) return undefined;
   const at = Math.max(0, Math.min(end, doc.text.length - 1));
   const message = doc.analysisStop === 'nesting'
-    ? `RoPE Lens stopped analysing here: brackets nest more than ${MAX_NESTING} levels deep on this line; rope blocks from this line on are not checked.`
-    : `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked.`;
+    ? `RoPE Lens stopped analysing here: brackets nest more than ${MAX_NESTING} levels deep on this line; rope blocks from this line on are not checked, and quick fixes are off in this file.`
+    : `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked, and quick fixes are off in this file.`;
   return { ruleId: SIZE_GUARD_ID, severity: 'information', span: { offset: at, length: 0 }, message };
 }
 

@@ -170,7 +170,7 @@ export function renderExplainText(res: ExplainResult, title?: string): string {
       const ratio = d.wavelengthOverOriginal === null ? '-' : Number.isFinite(d.wavelengthOverOriginal) ? d.wavelengthOverOriginal.toFixed(4) : '∞';
       out.push(
         `  ${String(d.index).padStart(4)}  ${sci(d.invFreq).padEnd(13)}  ${wl(d.wavelength).padStart(10)}  ${ratio.padStart(9)}  ${d.status.padEnd(12)}  ${
-          d.weight === null ? '     -' : d.weight.toFixed(3).padStart(6)
+          d.weight === null ? '     -' : (Number.isFinite(d.weight) ? d.weight.toFixed(3) : formatValue(d.weight)).padStart(6)
         }  ${Number.isFinite(d.scale) ? d.scale.toPrecision(4) : '-'}`,
       );
     }
