@@ -5,6 +5,7 @@ import { KEY_DOCS, ROPE_TYPE_DOCS } from './keys';
 import { ropeDim, contextNumbers } from './rope/dim';
 import { summarizeBlock } from './rope/analysis';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
+import { formatValue } from './format';
 
 export interface HoverOptions {
   transformersVersion?: string;
@@ -26,7 +27,7 @@ function ctxNum(v: ContextValue | undefined): number | undefined {
 }
 
 function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
+  if (!Number.isFinite(n)) return formatValue(n);
   return Number.isInteger(n) ? n.toLocaleString('en-US') : String(Math.round(n * 10000) / 10000);
 }
 

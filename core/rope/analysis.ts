@@ -154,7 +154,7 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
     default:
       break;
   }
-  if (ctx !== null) flags.push(`-c ${ctx}`);
+  if (ctx !== null) flags.push(`-c ${Number.isFinite(ctx) ? ctx : formatValue(ctx)}`);
   return { transformers: mpe, vllm, llamaCpp: { ctxSize: ctx, flags }, notes };
 }
 
@@ -217,6 +217,7 @@ export function summarizeBlock(block: Pick<RopeBlock, 'params' | 'context'>, opt
 
 /** 131072 → "131,072". */
 export function fmtInt(n: number): string {
+  if (!Number.isFinite(n)) return formatValue(n);
   const s = String(Math.round(Math.abs(n)));
   return (n < 0 ? '-' : '') + s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
