@@ -7,6 +7,7 @@ import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
 import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
 import { analysisFailed } from './rules/analysis-failed';
+import { MAX_NESTING } from './parse/size-guard';
 
 export interface CheckOptions {
   /** transformers version whose behaviour the messages describe ("5.15.0", "4.45", "latest"). */
@@ -74,7 +75,9 @@ function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>)
 /** Findings for a document, sorted by position; not-relevant documents give []. */
 export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): Finding[] {
   if (!doc.relevant) return [];
-  const fixes = eagerFixes(doc, options.fixes);
+  // A document cut by the size or nesting guard gets no quick fixes: writers edit the whole text, which was not parsed.
+  const cut = doc.analysedLength !== undefined;
+  const fixes = !cut && eagerFixes(doc, options.fixes);
   const ctx = ruleContext(doc, options.transformersVersion, fixes);
   const blockPaths = options.blockPaths ? new Set(options.blockPaths) : undefined;
   const ignore = new Set(options.ignore ?? []);
@@ -102,11 +105,31 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
       failedAt.add(key);
     }
     if (o && SEVERITIES.has(o)) f.severity = o;
-    if (!fixes) f.fixesDeferred = true;
+    if (!fixes && !cut) f.fixesDeferred = true;
     out.push(f);
   }
+  const limit = sizeGuardFinding(doc);
+  if (limit && !ignore.has(limit.ruleId) && overrides[limit.ruleId] !== 'off') out.push(limit);
   out.sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
   return out;
+}
+
+/** Id of the information finding on a document the size guard cut (core/parse/size-guard.ts). */
+export const SIZE_GUARD_ID = 'analysis-size-limit';
+
+function mb(chars: number): string {
+  return `${(chars / 2 ** 20).toFixed(chars < 10 * 2 ** 20 ? 1 : 0)} MB`;
+}
+
+/** One information finding where the analysed part of the document ends. */
+function sizeGuardFinding(doc: ParsedDocument): Finding | undefined {
+  const end = doc.analysedLength;
+  if (end === undefined || end >= doc.text.length) return undefined;
+  const at = Math.max(0, Math.min(end, doc.text.length - 1));
+  const message = doc.analysisStop === 'nesting'
+    ? `RoPE Lens stopped analysing here: brackets nest more than ${MAX_NESTING} levels deep on this line; rope blocks from this line on are not checked, and quick fixes are off in this file.`
+    : `RoPE Lens analysed the first ${mb(end)} of this ${mb(doc.text.length)} file (the size limit for this file type); rope blocks after this point are not checked, and quick fixes are off in this file.`;
+  return { ruleId: SIZE_GUARD_ID, severity: 'information', span: { offset: at, length: 0 }, message };
 }
 
 /** The fixes of one finding whose fixes were deferred: re-runs its rule on its block only, with a real writer. */

@@ -3,6 +3,7 @@
 import { ropeTypeOf, type ParsedDocument, type RopeBlock, type Span } from './model';
 import { KEY_DOCS, keySpec, ROPE_TYPE_DOCS } from './keys';
 import { featuresFor, type VersionFeatures } from './versions';
+import { ownTable } from './format';
 
 export interface CompletionOptions {
   transformersVersion?: string;
@@ -33,7 +34,7 @@ export function ropeTypesFor(features: VersionFeatures): string[] {
   return [...new Set(['default', ...features.ropeTypes])];
 }
 
-const DEFAULT_VALUES: Record<string, string> = {
+const DEFAULT_VALUES: Record<string, string> = ownTable({
   rope_type: '"yarn"',
   factor: '4.0',
   original_max_position_embeddings: '32768',
@@ -47,7 +48,7 @@ const DEFAULT_VALUES: Record<string, string> = {
   truncate: 'true',
   rope_theta: '10000.0',
   partial_rotary_factor: '1.0',
-};
+});
 
 function innermostBlock(doc: ParsedDocument, offset: number): RopeBlock | undefined {
   return doc.blocks

@@ -8,6 +8,7 @@ import { analyzeRope, ropeInputOf, summaryText, type RopeAnalysis } from './rope
 import { rotaryDimProblem } from './limits';
 import { mdCode, mdText } from './markdown';
 import { featuresFor, formatVersion, LATEST_VERSION, parseVersion, type VersionFeatures } from './versions';
+import { formatValue } from './format';
 
 export interface HoverOptions {
   transformersVersion?: string;
@@ -23,7 +24,7 @@ export interface HoverResult {
 
 
 function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
+  if (!Number.isFinite(n)) return formatValue(n);
   return Number.isInteger(n) ? n.toLocaleString('en-US') : String(Math.round(n * 10000) / 10000);
 }
 

@@ -1,6 +1,7 @@
 // Which keys each rope type takes in each transformers release (../shared/research/transformers-rope.md §2–§5),
 // what every known key means (hover, completion, unknown-key rule), and did-you-mean suggestions.
 import type { VersionFeatures } from './versions';
+import { ownTable } from './format';
 
 export interface KeySpec {
   /** Missing → transformers raises KeyError (unless `autoFilled`). */
@@ -11,7 +12,7 @@ export interface KeySpec {
 }
 
 /** Every rope type any release knows, with what it does (hover and completion). */
-export const ROPE_TYPE_DOCS: Record<string, string> = {
+export const ROPE_TYPE_DOCS: Record<string, string> = ownTable({
   default: 'Plain RoPE: inv_freq = 1 / base^(2i/d). No scaling.',
   linear: 'Position Interpolation: every frequency divided by `factor`. Context × factor; needs fine-tuning.',
   dynamic: 'Dynamic NTK: the base grows with the running sequence length past max_position_embeddings; no change below it.',
@@ -19,20 +20,20 @@ export const ROPE_TYPE_DOCS: Record<string, string> = {
   longrope: 'LongRoPE (Phi-3/Phi-3.5/Phi-4-mini): per-dimension short_factor/long_factor lists, long ones past original_max_position_embeddings.',
   llama3: 'Llama 3.1 scaling: wavelengths longer than omp/low_freq_factor divided by `factor`, shorter than omp/high_freq_factor kept, smooth in between.',
   proportional: 'transformers 5 only (Gemma-4 family): rotates part of the head (partial_rotary_factor) with frequencies over head_dim, divided by `factor`.',
-};
+});
 
 /** Types that some model classes handle themselves (no generic validation/init function). */
-export const MODEL_HANDLED_TYPES: Record<string, string> = {
+export const MODEL_HANDLED_TYPES: Record<string, string> = ownTable({
   mrope: 'Qwen2-VL / Qwen2.5-VL multimodal RoPE (mrope_section); handled by the model class, not a context extension.',
-};
+});
 
 /** Legacy or foreign names of rope types, with what they mean. */
-export const LEGACY_TYPES: Record<string, string> = {
+export const LEGACY_TYPES: Record<string, string> = ownTable({
   su: 'longrope',
-};
+});
 
 /** Every rope key transformers (any release) or a common engine reads, with a description. */
-export const KEY_DOCS: Record<string, string> = {
+export const KEY_DOCS: Record<string, string> = ownTable({
   rope_type: 'Which RoPE method: default, linear, dynamic, yarn, longrope, llama3 (transformers 5 adds proportional).',
   type: 'Legacy name of `rope_type` (before transformers 4.43). 4.43+ copies it to `rope_type`; some tools read only one of the two.',
   factor: 'Scaling factor: extended context / original context (float ≥ 1).',
@@ -51,7 +52,7 @@ export const KEY_DOCS: Record<string, string> = {
   partial_rotary_factor: 'Fraction of the head that is rotated. transformers 5 reads it inside `rope_parameters`; 4.x at the top level.',
   mrope_section: 'Qwen2-VL multimodal RoPE split (temporal, height, width); read by the model class, not by the rope validator.',
   finetuned: 'llama.cpp only (GGUF `rope.scaling.finetuned`, written by the NousResearch YaRN models); transformers ignores it.',
-};
+});
 
 /** Keys whose values transformers 4.x wants as floats (it warns "must be a float" for ints). */
 export const FLOAT_KEYS = new Set([
@@ -63,7 +64,7 @@ export const FLOAT_KEYS = new Set([
 export const FLOAT_LIST_KEYS = new Set(['short_factor', 'long_factor']);
 
 /** Wrong names people write, and the key they meant. */
-export const KEY_ALIASES: Record<string, string> = {
+export const KEY_ALIASES: Record<string, string> = ownTable({
   attn_factor: 'attention_factor',
   attention_scaling: 'attention_factor',
   original_max_position: 'original_max_position_embeddings',
@@ -88,12 +89,12 @@ export const KEY_ALIASES: Record<string, string> = {
   beta_slow_factor: 'beta_slow',
   short_factors: 'short_factor',
   long_factors: 'long_factor',
-};
+});
 
 /** Keys only another engine reads (explained instead of "did you mean"). */
-export const FOREIGN_KEYS: Record<string, string> = {
+export const FOREIGN_KEYS: Record<string, string> = ownTable({
   finetuned: 'llama.cpp',
-};
+});
 
 /** Keys harmless to transformers' validator in practice (model classes read them). */
 export const MODEL_READ_KEYS = new Set(['mrope_section', 'mrope_interleaved']);

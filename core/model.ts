@@ -102,6 +102,10 @@ interface ParsedAs<D extends Dialect, Data> {
   dialectData?: Data;
   /** Set when the parser failed on this text (what it threw): reported as an `analysis-failed` finding. */
   failure?: string;
+  /** Set when the document is longer than the size guard allows: only text[0, analysedLength) was parsed. */
+  analysedLength?: number;
+  /** Why analysis stopped there: the size limit, or brackets nested deeper than the parsers are given. */
+  analysisStop?: 'size' | 'nesting';
 }
 
 /** A parsed document, discriminated by dialect: `doc.dialect === 'shell'` narrows `doc.dialectData` to ShellData. */

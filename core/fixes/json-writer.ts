@@ -7,6 +7,7 @@ import type { ParsedDocument, RopeBlock } from '../model';
 import { jsonData, pointerSegments } from '../parse/json';
 import { parseTree } from 'jsonc-parser';
 import type { BlockInserter, DialectWriter } from '../rules/types';
+import { writableValue } from './writable-value';
 
 /** A literal written exactly as given (keeps `8.0` vs `8` of an existing value, or forces a float). */
 export class RawJson {
@@ -131,6 +132,7 @@ export class JsonWriter implements DialectWriter, BlockInserter {
   }
 
   setField(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const f = block.fields.find((x) => x.key === key);
     if (f && f.value.kind !== 'unknown') {
       return [{ offset: f.value.span.offset, length: f.value.span.length, newText: this.literalAt(doc, f.value.span.offset, value, key) }];
@@ -151,6 +153,7 @@ export class JsonWriter implements DialectWriter, BlockInserter {
   }
 
   setContext(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     return this.setAt(doc, block.containerPath, key, value);
   }
 

@@ -6,6 +6,7 @@ import type { ParsedDocument, RopeBlock, SourceField } from '../model';
 import { pythonBlockInfo, pythonData } from '../parse/python';
 import type { BlockInserter, DialectWriter } from '../rules/types';
 import { floatLiteral, RawJson } from './json-writer';
+import { writableValue } from './writable-value';
 
 export function pyLiteral(value: unknown, key?: string): string {
   if (value instanceof RawJson) return value.text.replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None');
@@ -53,6 +54,7 @@ class PythonWriter implements DialectWriter, BlockInserter {
   }
 
   setField(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = pythonBlockInfo(doc, block);
     if (!info) return [];
     const f = block.fields.find((x) => x.key === key);
@@ -87,6 +89,7 @@ class PythonWriter implements DialectWriter, BlockInserter {
   }
 
   setContext(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = pythonBlockInfo(doc, block);
     if (!info) return [];
     const cv = contextValueFor(block, key);

@@ -8,6 +8,7 @@ import { shellBlockInfo, type ShellBlockInfo, type ShellCommand } from '../parse
 import type { DialectWriter } from '../rules/types';
 import { editJsonText, renameJsonKey, requote, rewriteWord } from './dialect-json';
 import { floatLiteral, RawJson } from './json-writer';
+import { writableValue } from './writable-value';
 
 /** HF key → flag, per engine (other-frameworks.md conversion table). */
 export const FLAG_OF: Partial<Record<Engine, Record<string, string>>> = {
@@ -50,6 +51,7 @@ class ShellWriter implements DialectWriter {
   }
 
   setField(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = shellBlockInfo(doc, block);
     if (!info) return [];
     if (info.kind === 'json') return jsonEdit(info, (t) => editJsonText(t, [...info.jsonPath!, key], value));
@@ -83,6 +85,7 @@ class ShellWriter implements DialectWriter {
   }
 
   setContext(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = shellBlockInfo(doc, block);
     if (!info) return [];
     // Config overrides hold config keys beside the block.

@@ -10,6 +10,7 @@ import { editJsonText, renameJsonKey, rewriteWord } from './dialect-json';
 import { floatLiteral, RawJson } from './json-writer';
 import { contextValueFor } from './python-writer';
 import { shellWriter } from './shell-writer';
+import { writableValue } from './writable-value';
 
 const PLAIN_SAFE = /^[A-Za-z_][\w./-]*$/;
 const RESERVED = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
@@ -35,6 +36,7 @@ class YamlWriter implements DialectWriter, BlockInserter {
   }
 
   setField(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = yamlBlockInfo(doc, block);
     if (!info) return shellWriter.setField(doc, block, key, value);
     if (info.kind === 'json') return info.scalar ? rewriteWord(info.scalar, editJsonText(info.scalar.text, [key], value)) : [];
@@ -92,6 +94,7 @@ class YamlWriter implements DialectWriter, BlockInserter {
   }
 
   setContext(doc: ParsedDocument, block: RopeBlock, key: string, value: unknown): TextEdit[] {
+    if (!writableValue(key, value)) return [];
     const info = yamlBlockInfo(doc, block);
     if (!info) return shellWriter.setContext(doc, block, key, value);
     // LLaMA-Factory (`rope_scaling: yarn`) takes no max_position_embeddings: it derives the factor from cutoff_len

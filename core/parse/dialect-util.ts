@@ -4,6 +4,7 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { nodeValue } from './json';
 import type { ContextValue, Dialect, Engine, ModelContext, RopeBlock, SourceField, SourceValue, Span } from '../model';
+import { ownTable, setOwn } from '../format';
 
 /** Keys a rope block hangs from, in any dialect. */
 export const BLOCK_KEYS = ['rope_scaling', 'rope_parameters'] as const;
@@ -13,7 +14,7 @@ export function isBlockKey(k: string): boolean {
 }
 
 /** Config keys that feed a block's ModelContext (shared with hf_overrides / flag JSON / YAML recipes). */
-export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = {
+export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = ownTable({
   model_type: 'modelType',
   max_position_embeddings: 'maxPositionEmbeddings',
   rope_theta: 'ropeTheta',
@@ -23,7 +24,7 @@ export const CONTEXT_KEYS: Readonly<Record<string, keyof ModelContext>> = {
   partial_rotary_factor: 'partialRotaryFactor',
   qk_rope_head_dim: 'qkRopeHeadDim',
   original_max_position_embeddings: 'originalMaxPositionEmbeddings',
-};
+});
 
 export interface BlockInput {
   dialect: Dialect;
@@ -41,7 +42,7 @@ export interface BlockInput {
 
 export function makeBlock(b: BlockInput): RopeBlock {
   const params: Record<string, unknown> = { ...(b.derived ?? {}) };
-  for (const f of b.fields) if (f.value.kind !== 'unknown') params[f.key] = f.value.value;
+  for (const f of b.fields) if (f.value.kind !== 'unknown') setOwn(params, f.key, f.value.value);
   const bare = b.key.replace(/^-+/, '');
   const api = bare === 'rope_parameters' ? 'v5' : 'v4';
   const blockKey = api === 'v5' ? 'rope_parameters' : 'rope_scaling';

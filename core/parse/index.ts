@@ -6,15 +6,19 @@ import { parsePython } from './python';
 import { parseShell } from './shell';
 import { parseYaml } from './yaml';
 import { LANGUAGE_DIALECTS, type LanguageId } from '../languages';
+import { parseGuarded } from './size-guard';
 
-export type Parser = (uri: string, text: string) => ParsedDocument;
+/** `opts.truncated`: the text is the analysed beginning of a longer document (size guard). */
+export type Parser = (uri: string, text: string, opts?: { truncated?: boolean }) => ParsedDocument;
 
 const PARSERS: Record<Dialect, Parser> = {
   json: parseJson, python: parsePython, yaml: parseYaml, shell: (uri, text) => parseShell(uri, text),
 };
 
+/** The dialect's parser behind the size guard (re-parses after fixes see what parseDocument sees); it may throw. */
 export function parserFor(dialect: Dialect): Parser | undefined {
-  return PARSERS[dialect];
+  const p = PARSERS[dialect];
+  return p && ((uri, text) => parseGuarded(text, dialect, (t, truncated) => p(uri, t, { truncated })));
 }
 
 
@@ -39,7 +43,7 @@ export function parseDocument(uri: string, text: string, languageId?: string): P
   const parser = PARSERS[dialect];
   if (!parser || (!detectDialect(uri, languageId))) return irrelevant(uri, text, dialect);
   try {
-    return parser(uri, text);
+    return parseGuarded(text, dialect, (t, truncated) => parser(uri, t, { truncated }));
   } catch (e) {
     // Reported, not hidden: checkDocument turns `failure` into an analysis-failed finding.
     return { ...irrelevant(uri, text, dialect), relevant: true, failure: e instanceof Error ? e.message : String(e) };

@@ -2,6 +2,7 @@
 // sub-configs such as `text_config`) with the model facts beside it, all with offsets into the text.
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import type { ContextValue, ModelContext, ParsedDocument, RopeBlock, SourceField, SourceValue, Span } from '../model';
+import { setOwn } from '../format';
 
 /** Keys whose presence makes an object a (sub-)config that may hold rope facts. */
 const MODEL_KEYS = new Set([
@@ -60,7 +61,7 @@ export function nodeValue(n: Node | undefined): unknown {
       const o: Record<string, unknown> = {};
       for (const p of n.children ?? []) {
         const k = p.children?.[0];
-        if (k && typeof k.value === 'string') o[k.value] = nodeValue(p.children?.[1]);
+        if (k && typeof k.value === 'string') setOwn(o, k.value, nodeValue(p.children?.[1]));
       }
       return o;
     }
@@ -133,7 +134,7 @@ function makeBlock(
     if (p.type !== 'property' || !k || typeof k.value !== 'string') continue;
     const sv = sourceValue(text, p.children?.[1], spanOf(p));
     fields.push({ key: k.value, keySpan: spanOf(k), value: sv, span: spanOf(p) });
-    if (sv.kind !== 'unknown') params[k.value] = sv.value;
+    if (sv.kind !== 'unknown') setOwn(params, k.value, sv.value);
   }
   const b: RopeBlock = {
     dialect: 'json', path, containerPath, api, key: String(keyNode.value), keySpan: spanOf(keyNode),
@@ -159,8 +160,9 @@ function looksLikeConfig(members: Map<string, Node>): boolean {
   return false;
 }
 
-/** Parses a config.json text; never throws. */
-export function parseJson(uri: string, text: string): ParsedDocument {
+/** Parses a config.json text; never throws. `opts.truncated`: the text is the analysed beginning of a longer
+ * document (core/parse/size-guard.ts), so the errors at its end (unclosed objects) are the cut's, not the file's. */
+export function parseJson(uri: string, text: string, opts: { truncated?: boolean } = {}): ParsedDocument {
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -211,6 +213,7 @@ export function parseJson(uri: string, text: string): ParsedDocument {
   const hasRopeKey = data.configs.some(
     (c) => c.members.has('rope_scaling') || c.members.has('rope_parameters') || c.members.has('rope_theta'),
   );
-  const relevant = root?.type === 'object' && errors.length === 0 && (modelish || hasRopeKey || blocks.length > 0);
+  const realErrors = opts.truncated ? errors.filter((e) => e.offset < text.trimEnd().length) : errors;
+  const relevant = root?.type === 'object' && realErrors.length === 0 && (modelish || hasRopeKey || blocks.length > 0);
   return { uri, text, dialect: 'json', relevant, blocks, dialectData: data };
 }

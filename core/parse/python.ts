@@ -9,6 +9,8 @@ import { knownModel, knownModelContext, originalContextOf } from '../known-model
 import {
   CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths,
 } from './dialect-util';
+import { byOffset } from './doc-index';
+import { setOwn } from '../format';
 
 // The CommonJS build is the one that works in every bundle: esbuild picks the ESM build for `import`, and that build
 // needs import.meta.url, which a CommonJS (server/CLI) bundle does not have. `require` is bundled away by esbuild.
@@ -130,6 +132,8 @@ export interface PythonData {
   /** The first insertion site's context: what a block written there would extend (see insertionContextOf). */
   insertionContext?: ModelContext;
   error?: string;
+  /** The tree has error nodes (the file does not parse as Python); what was found is still reported. */
+  syntaxError?: boolean;
 }
 
 const SERVING_KEYS = new Set(['max_model_len', 'max_seq_length', 'model_max_length', 'max_seq_len', 'context_length']);
@@ -225,7 +229,7 @@ export function pyValue(n: TsNode, depth = 0): SourceValue {
       const fields = dictFields(n, depth + 1);
       if (!fields || fields.some((f) => f.value.kind === 'unknown')) return { kind: 'unknown', value: undefined, span };
       const o: Record<string, unknown> = {};
-      for (const f of fields) o[f.key] = f.value.value;
+      for (const f of fields) setOwn(o, f.key, f.value.value);
       return { kind: 'object', value: o, span };
     }
     default:
@@ -298,7 +302,7 @@ function contextFromKeywords(args: TsNode): { ctx: ModelContext; keywords: Recor
     const name = a.childForFieldName('name')?.text;
     const v = a.childForFieldName('value');
     if (!name || !v) continue;
-    keywords[name] = spanOf(a);
+    setOwn(keywords, name, spanOf(a));
     addContext(ctx, name, v);
   }
   return { ctx, keywords };
@@ -351,6 +355,7 @@ export function parsePython(uri: string, text: string): ParsedDocument {
   }
   if (!tree) return doc;
   try {
+    if (tree.rootNode.hasError) data.syntaxError = true;
     const pending: Pending[] = [];
     const fileCtx: FileContext = { all: {}, byObject: new Map() };
     const modelIds: { offset: number; id: string }[] = [];
@@ -376,7 +381,7 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     for (const p of pending) {
       const fields = dictFields(p.value);
       if (!fields) continue;
-      const mid = [...modelIds].reverse().find((m) => m.offset < p.offset) ?? modelIds[0];
+      const mid = lastBefore(modelIds, p.offset) ?? modelIds[0];
       const known = mid ? knownModel(mid.id) : undefined;
       const objText = p.info.assignment?.objectText;
       const objCtx = objText !== undefined ? fileCtx.byObject.get(objText) ?? {} : {};
@@ -400,6 +405,18 @@ export function parsePython(uri: string, text: string): ParsedDocument {
     if (parser) tree.delete();
   }
   return doc;
+}
+
+/** The last of `sorted` (by offset, as the pre-order walk finds them) that starts before `offset`. */
+function lastBefore<T extends { offset: number }>(sorted: readonly T[], offset: number): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.offset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : undefined;
 }
 
 const VISITED = new Set(['string', 'assignment', 'keyword_argument', 'subscript']);
@@ -551,5 +568,6 @@ export function insertionContextOf(doc: ParsedDocument): ModelContext | undefine
 }
 
 export function pythonBlockInfo(doc: ParsedDocument, block: RopeBlock): PythonBlockInfo | undefined {
-  return pythonData(doc)?.blockInfo.find((i) => i.spanOffset === block.span.offset);
+  const d = pythonData(doc);
+  return d ? byOffset(d.blockInfo, block.span.offset) : undefined;
 }

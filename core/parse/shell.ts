@@ -9,6 +9,8 @@ import {
   blocksFromJson, ctxValue, decodeJsonString, makeBlock, mergeContext, uniquePaths, verbatim,
   type MappedText,
 } from './dialect-util';
+import { blockAt, byOffset, indexed } from './doc-index';
+import { setOwn } from '../format';
 
 /** One `--flag value` (or `--flag=value`, or `-c N`) on a command line. */
 export interface FlagOcc {
@@ -184,7 +186,7 @@ function detectEngine(words: MappedText[], fallback?: Engine): { engine: Engine;
     const w = words[i]!.text;
     const eq = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w);
     if (eq) {
-      env[eq[1]!] = sub(words[i]!, eq[0].length);
+      setOwn(env, eq[1]!, sub(words[i]!, eq[0].length));
       continue;
     }
     if (wrappers.has(w)) continue;
@@ -212,7 +214,7 @@ function detectEngine(words: MappedText[], fallback?: Engine): { engine: Engine;
       const t = words[k]!.text;
       if ((t === '-e' || t === '--env') && words[k + 1]) {
         const eq = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(words[k + 1]!.text);
-        if (eq) env[eq[1]!] = sub(words[k + 1]!, eq[0].length);
+        if (eq) setOwn(env, eq[1]!, sub(words[k + 1]!, eq[0].length));
         k++;
         continue;
       }
@@ -372,7 +374,7 @@ function flagGroup(
     // No isInteger: the engines parse these flags as floats, so `--rope-scale 4` is not transformers' int factor.
     const sv = v === undefined ? { kind: 'unknown' as const, value: undefined, span: o.value.span } : { kind: typeof v === 'number' ? ('number' as const) : ('string' as const), value: v, span: o.value.span };
     fields.push({ key, keySpan: o.nameSpan, value: sv, span: o.span });
-    flags[key] = o;
+    setOwn(flags, key, o);
   };
   add('rope_type', g.rope_type, (s) => (/^[a-z0-9_]+$/i.test(s) ? s : undefined));
   if (g.factor) add('factor', g.factor, numberOf);
@@ -441,10 +443,10 @@ export function parseShell(uri: string, text: string, kind: ShellFileKind = shel
         for (const t of splitWords(body, off)) {
           if (!('word' in t)) continue;
           const eq = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(t.word.text);
-          if (eq) env[eq[1]!] = sub(t.word, eq[0].length);
+          if (eq) setOwn(env, eq[1]!, sub(t.word, eq[0].length));
         }
         const legacy = /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S+)\s*$/.exec(body);
-        if (legacy && !body.includes('=')) env[legacy[1]!] = verbatim(legacy[2]!, off + body.indexOf(legacy[2]!, legacy[1]!.length));
+        if (legacy && !body.includes('=')) setOwn(env, legacy[1]!, verbatim(legacy[2]!, off + body.indexOf(legacy[2]!, legacy[1]!.length)));
         continue;
       }
       if (body.trimStart().startsWith('[')) {
@@ -483,7 +485,7 @@ export function parseShell(uri: string, text: string, kind: ShellFileKind = shel
     if (words.length && words.every((w, k) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.text) || (k === 0 && w.text === 'export'))) {
       for (const w of words) {
         const eq = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(w.text);
-        if (eq) env[eq[1]!] = sub(w, eq[0].length);
+        if (eq) setOwn(env, eq[1]!, sub(w, eq[0].length));
       }
       words = [];
     }
@@ -527,5 +529,24 @@ export function shellData(doc: ParsedDocument): ShellData | undefined {
 }
 
 export function shellBlockInfo(doc: ParsedDocument, block: RopeBlock): ShellBlockInfo | undefined {
-  return shellData(doc)?.blockInfo.find((i) => i.spanOffset === block.span.offset);
+  const d = shellData(doc);
+  return d ? byOffset(d.blockInfo, block.span.offset) : undefined;
+}
+
+/** The blocks one command carries, in order (indexed once per parse). */
+export function commandBlocks(doc: ParsedDocument, cmd: ShellCommand): RopeBlock[] {
+  const d = shellData(doc);
+  if (!d) return [];
+  const m = indexed(d.blockInfo, 'commandBlocks', (infos) => {
+    const out = new Map<ShellCommand, RopeBlock[]>();
+    for (const i of infos) {
+      const b = blockAt(doc, i.spanOffset);
+      if (!b) continue;
+      const l = out.get(i.command);
+      if (l) l.push(b);
+      else out.set(i.command, [b]);
+    }
+    return out;
+  });
+  return m.get(cmd) ?? [];
 }

@@ -6,6 +6,8 @@ import type { Engine, ModelContext, ParsedDocument, RopeBlock, SourceField, Sour
 import { knownModel, knownModelContext, originalContextOf } from '../known-models';
 import { blocksFromJson, CONTEXT_KEYS, ctxValue, isBlockKey, makeBlock, mergeContext, uniquePaths, verbatim, type MappedText } from './dialect-util';
 import { addCommand, commandFromWords, engineOfImage, splitWords, type ShellData } from './shell';
+import { byOffset } from './doc-index';
+import { setOwn } from '../format';
 
 export interface YamlBlockInfo {
   spanOffset: number;
@@ -113,7 +115,7 @@ function contextOf(map: YAMLMap, text: string): { ctx: ModelContext; siblings: R
     const v = p.value as Scalar;
     const sv = scalarValue(v, text);
     if (sv.kind !== 'number' && sv.kind !== 'string') continue;
-    siblings[k] = sv.span;
+    setOwn(siblings, k, sv.span);
     const ck = CONTEXT_KEYS[k] ?? (SERVING_KEYS.includes(k) ? 'servingContext' : undefined);
     if (ck) ctx[ck] = ctxValue(sv.value, 'file', sv.span, sv.isInteger);
     if (MODEL_KEYS.includes(k) && typeof sv.value === 'string') ctx.modelId ??= ctxValue(sv.value, 'file', sv.span);
@@ -247,7 +249,7 @@ function envOf(w: Walk, map: YAMLMap): Record<string, MappedText> {
     for (const p of env.items) {
       if (isScalar(p.key) && isScalar(p.value)) {
         const m = yamlScalarText(p.value as Scalar, w.text) ?? (typeof (p.value as Scalar).value === 'number' && (p.value as Scalar).range ? verbatim(String((p.value as Scalar).value), (p.value as Scalar).range![0]) : undefined);
-        if (m) out[String(p.key.value)] = m;
+        if (m) setOwn(out, String(p.key.value), m);
       }
     }
   } else if (isSeq(env)) {
@@ -262,7 +264,7 @@ function envOf(w: Walk, map: YAMLMap): Record<string, MappedText> {
         const value = it.get('value', true);
         if (typeof name === 'string' && isScalar(value)) {
           const m = yamlScalarText(value as Scalar, w.text);
-          if (m) out[name] = m;
+          if (m) setOwn(out, name, m);
         }
       }
     }
@@ -274,7 +276,14 @@ export function parseYaml(uri: string, text: string): ParsedDocument {
   const data: YamlData = { commands: [], blockInfo: [], yamlBlocks: [], errors: [] };
   const doc: ParsedDocument = { uri, text, dialect: 'yaml', relevant: false, blocks: [], dialectData: data };
   if (!/rope|yarn|max-model-len|context-length|ctx-size|ROPE_/i.test(text)) return doc;
-  const docs = parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    // The YAML library recurses per block level: a pathologically deep file exhausts the stack. Nothing to report.
+    data.errors.push(e instanceof RangeError ? 'nested too deeply to parse' : String(e));
+    return doc;
+  }
   const list = Array.isArray(docs) ? docs : [];
   for (const d of list) {
     for (const e of d.errors) data.errors.push(e.message.split('\n')[0]!);
@@ -293,5 +302,6 @@ export function yamlData(doc: ParsedDocument): YamlData | undefined {
 }
 
 export function yamlBlockInfo(doc: ParsedDocument, block: RopeBlock): YamlBlockInfo | undefined {
-  return yamlData(doc)?.yamlBlocks.find((i) => i.spanOffset === block.span.offset);
+  const d = yamlData(doc);
+  return d ? byOffset(d.yamlBlocks, block.span.offset) : undefined;
 }

@@ -7,6 +7,7 @@ import { contextNumbers, type RopeFacts } from './dim';
 import { defaultInvFreq } from './default';
 import { computeRope, type RopeInput, type RopeResult } from './index';
 import { ntkBase } from './ntk';
+import { formatValue } from '../format';
 
 /**
  * kept: original frequency (extrapolated past the original context); interpolated: divided by the factor;
@@ -153,7 +154,7 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
     default:
       break;
   }
-  if (ctx !== null) flags.push(`-c ${ctx}`);
+  if (ctx !== null) flags.push(`-c ${Number.isFinite(ctx) ? ctx : formatValue(ctx)}`);
   return { transformers: mpe, vllm, llamaCpp: { ctxSize: ctx, flags }, notes };
 }
 
@@ -176,7 +177,8 @@ export function summaryText(result: RopeResult, dims: DimAnalysis[], ctx: Effect
     const range = r.from === r.to ? `${r.from}` : `${r.from}–${r.to}`;
     let what: string = r.status;
     if (r.status === 'interpolated') what += ` ×${fmtNum(result.factor)}`;
-    if (r.status === 'scaled') what += r.max - r.min < 1e-3 ? ` ×${r.min.toPrecision(3)}` : ` ×${r.min.toPrecision(3)}–${r.max.toPrecision(3)}`;
+    const p3 = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : formatValue(x));
+    if (r.status === 'scaled') what += r.max - r.min < 1e-3 ? ` ×${p3(r.min)}` : ` ×${p3(r.min)}–${p3(r.max)}`;
     return `${i === 0 ? (r.from === r.to && runs.length === 1 ? 'dim ' : 'dims ') : ''}${range} ${what}`;
   });
   const ctxParts: string[] = [];
@@ -215,13 +217,14 @@ export function summarizeBlock(block: Pick<RopeBlock, 'params' | 'context'>, opt
 
 /** 131072 → "131,072". */
 export function fmtInt(n: number): string {
+  if (!Number.isFinite(n)) return formatValue(n);
   const s = String(Math.round(Math.abs(n)));
   return (n < 0 ? '-' : '') + s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** 32 → "32", 1.3465 → "1.35" (digits = decimals kept, trailing zeros dropped). */
 export function fmtNum(x: number, digits = 4): string {
-  if (!Number.isFinite(x)) return String(x);
+  if (!Number.isFinite(x)) return formatValue(x);
   if (Number.isInteger(x)) return String(x);
   return x.toFixed(digits).replace(/\.?0+$/, '');
 }

@@ -4,6 +4,7 @@ import type { Finding, Rule } from './types';
 import type { Engine } from '../model';
 import { ropeTypeOf } from '../model';
 import { fix, make } from './util';
+import { formatValue } from '../format';
 
 /** Types each engine accepts for a rope block given on its command line. */
 export const ENGINE_TYPES: Partial<Record<Engine, readonly string[]>> = {
@@ -38,7 +39,7 @@ export const rule: Rule = {
       const fixes = alt && f ? [fix(`Use ${alt}`, ctx.writer.setField(ctx.doc, block, f.key, alt))] : [];
       const why = engine === 'llama.cpp' && type === 'llama3' ? ' (llama3 factors are baked into the GGUF rope_freqs at conversion; no flag is needed)'
         : engine === 'llama.cpp' && type === 'dynamic' ? ' (llama.cpp has no dynamic NTK)' : '';
-      out.push(make(this, block, span, `${ENGINE_LABEL[engine]} does not support rope type ${JSON.stringify(type)}${why}; it accepts ${allowed.join(', ')}.`, undefined, fixes));
+      out.push(make(this, block, span, `${ENGINE_LABEL[engine]} does not support rope type ${formatValue(type)}${why}; it accepts ${allowed.join(', ')}.`, undefined, fixes));
     } else if (engine === 'tgi' && type === 'yarn') {
       out.push(make(this, block, span, 'TGI accepts --rope-scaling yarn only from 2.1 (PR #2078); older launchers fail with "invalid value \'yarn\' for \'--rope-scaling\' [possible values: linear, dynamic]". YaRN models are detected from config.json anyway.', 'information'));
     }

@@ -1,13 +1,14 @@
 import type { Rule } from './types';
 import { fieldOf } from '../model';
 import { effectiveType, fix, legacyMode, make, tv } from './util';
+import { ownTable } from '../format';
 
 /** Keys transformers 4.x checks with isinstance(x, float), per rope type. */
-const CHECKED: Record<string, string[]> = {
+const CHECKED: Record<string, string[]> = ownTable({
   linear: ['factor'], dynamic: ['factor'], longrope: ['factor'],
   yarn: ['factor', 'beta_fast', 'beta_slow'],
   llama3: ['factor', 'low_freq_factor', 'high_freq_factor'],
-};
+});
 
 export const rule: Rule = {
   id: 'int-where-float',

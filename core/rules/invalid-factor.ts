@@ -1,6 +1,7 @@
 import type { Rule } from './types';
 import { fieldOf } from '../model';
 import { dictName, effectiveType, fix, isV5, legacyMode, make, show, tv } from './util';
+import { formatValue } from '../format';
 
 const TYPES = new Set(['linear', 'dynamic', 'yarn', 'llama3', 'longrope', 'proportional']);
 
@@ -27,7 +28,7 @@ export const rule: Rule = {
     }
     if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
       const n = Number(v);
-      return [make(this, block, f.value.span, `factor is the string ${JSON.stringify(v)}, not a number: ${tv(ctx)} warns "${name}" and model init then fails with a TypeError.`, 'error',
+      return [make(this, block, f.value.span, `factor is the string ${formatValue(v)}, not a number: ${tv(ctx)} warns "${name}" and model init then fails with a TypeError.`, 'error',
         [fix(`Write factor as the number ${n}`, ctx.writer.setField(ctx.doc, block, 'factor', n), true)])];
     }
     if (typeof v !== 'number') {

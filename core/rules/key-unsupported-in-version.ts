@@ -3,6 +3,7 @@ import { keySpec } from '../keys';
 import { VERSION_TABLE } from '../versions';
 import { editSequence, blockIn } from '../fixes/sequence';
 import { ctxNum, dictName, effectiveType, fix, isV5, legacyMode, make, num, tv } from './util';
+import { formatValue } from '../format';
 
 /** Versions (as "since" strings) in which `key` is accepted for `type`. */
 function acceptedIn(type: string, key: string): string[] {
@@ -42,7 +43,7 @@ export const rule: Rule = {
       const fixes = [];
       if (topLevel) {
         const top = k === 'rope_theta' ? block.context.ropeTheta : block.context.partialRotaryFactor;
-        effect = top ? ` (the top-level ${k} = ${JSON.stringify(top.value)} is used)` : ` (4.x reads the top-level ${k}; the default is used)`;
+        effect = top ? ` (the top-level ${k} = ${formatValue(top.value)} is used)` : ` (4.x reads the top-level ${k}; the default is used)`;
         const v = f.value.value;
         fixes.push(fix(top ? `Remove "${k}" from the block (top-level ${k} is used)` : `Move "${k}" to the top level`, editSequence(ctx.doc, [
           ...(top ? [] : [(d: typeof ctx.doc) => { const b = blockIn(d, block.path); return b ? ctx.writer.setContext(d, b, k, v) : []; }]),

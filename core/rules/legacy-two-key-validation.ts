@@ -1,6 +1,7 @@
 import type { Rule } from './types';
 import { fieldOf } from '../model';
 import { blockAnchor, fix, make, tv } from './util';
+import { formatValue } from '../format';
 
 export const rule: Rule = {
   id: 'legacy-two-key-validation',
@@ -16,7 +17,7 @@ export const rule: Rule = {
     const keys = block.fields.map((f) => f.key);
     const anchor = blockAnchor(block);
     if (keys.length === 0) return [];
-    const shown = `{${block.fields.map((f) => `'${f.key}': ${JSON.stringify(f.value.value)}`).join(', ')}}`;
+    const shown = `{${block.fields.map((f) => `'${f.key}': ${formatValue(f.value.value)}`).join(', ')}}`;
     const rt = fieldOf(block, 'rope_type');
     if (keys.length !== 2 || !keys.includes('type') || !keys.includes('factor')) {
       const fixes = keys.length === 2 && rt && keys.includes('factor')
@@ -27,13 +28,13 @@ export const rule: Rule = {
     }
     const t = fieldOf(block, 'type')!;
     if (t.value.value !== 'linear' && t.value.value !== 'dynamic') {
-      return [make(this, block, t.value.span, `${tv(ctx)} raises ValueError: "\`rope_scaling\`'s type field must be one of ['linear', 'dynamic'], got ${String(t.value.value)}".`, 'error')];
+      return [make(this, block, t.value.span, `${tv(ctx)} raises ValueError: "\`rope_scaling\`'s type field must be one of ['linear', 'dynamic'], got ${formatValue(t.value.value)}".`, 'error')];
     }
     const f = fieldOf(block, 'factor')!;
     const v = f.value.value;
     if (typeof v !== 'number' || f.value.isInteger || v <= 1) {
       const fixes = typeof v === 'number' && v > 1 ? [fix(`Write ${v}.0`, ctx.writer.setField(ctx.doc, block, 'factor', v), true)] : [];
-      return [make(this, block, f.value.span, `${tv(ctx)} raises ValueError: "\`rope_scaling\`'s factor field must be a float > 1, got ${JSON.stringify(v)}".`, 'error', fixes)];
+      return [make(this, block, f.value.span, `${tv(ctx)} raises ValueError: "\`rope_scaling\`'s factor field must be a float > 1, got ${formatValue(v)}".`, 'error', fixes)];
     }
     return [];
   },

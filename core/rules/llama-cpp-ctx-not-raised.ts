@@ -1,6 +1,6 @@
 // llama.cpp: rope scaling without -c/--ctx-size raised past the original context never uses the longer context.
 import type { Finding, Rule } from './types';
-import { shellData } from '../parse/shell';
+import { commandBlocks } from '../parse/shell';
 import { knownModel, originalContextOf } from '../known-models';
 import { appendWords } from '../fixes/shell-writer';
 import { rewriteWord } from '../fixes/dialect-json';
@@ -19,10 +19,8 @@ export const rule: Rule = {
   },
   checkDocument(ctx) {
     const out: Finding[] = [];
-    const data = shellData(ctx.doc);
     for (const cmd of llamaCommands(ctx.doc)) {
-      const info = data?.blockInfo.find((i) => i.command === cmd);
-      const block = info && ctx.doc.blocks.find((b) => b.span.offset === info.spanOffset);
+      const block = commandBlocks(ctx.doc, cmd)[0];
       if (!block) continue;
       const factor = typeof block.params['factor'] === 'number' ? (block.params['factor'] as number) : undefined;
       if (!factor || factor <= 1) continue;

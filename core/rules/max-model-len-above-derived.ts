@@ -6,7 +6,7 @@ import { computeRope } from '../rope/index';
 import { vllmDerivedMaxLen } from '../rope/analysis';
 import { contextNumbers } from '../rope/dim';
 import { knownModel, knownModelContext } from '../known-models';
-import { shellData, type FlagOcc, type ShellCommand } from '../parse/shell';
+import { commandBlocks, shellData, type FlagOcc, type ShellCommand } from '../parse/shell';
 import { rewriteWord } from '../fixes/dialect-json';
 import { fix, make } from './util';
 
@@ -47,7 +47,7 @@ export const rule: Rule = {
       if (cmd.engine !== 'vllm' && cmd.engine !== 'sglang') continue;
       const flag = lenFlag(cmd);
       const want = flag?.value ? Number(/^\d+$/.test(flag.value.text) ? flag.value.text : NaN) : NaN;
-      const block = ctx.doc.blocks.find((b) => data.blockInfo.some((i) => i.command === cmd && i.spanOffset === b.span.offset));
+      const block = commandBlocks(ctx.doc, cmd)[0];
       let context = block?.context;
       if (!context) {
         const id = cmd.modelId ?? [...cmd.flags].reverse().find((f) => f.name === '--model' || f.name === '--model-path')?.value?.text;

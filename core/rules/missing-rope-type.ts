@@ -1,4 +1,5 @@
 import type { Rule } from './types';
+import { keySpec } from '../keys';
 import { blockAnchor, fix, isV5, legacyMode, make, SCALING_KEYS, tv, dictName } from './util';
 
 /** The type a block's keys point to, when they point to one. */
@@ -26,7 +27,13 @@ export const rule: Rule = {
     if (scaling.length === 0) return [];
     const implied = impliedType(keys);
     const candidates = implied ? [implied] : ['linear', 'dynamic', 'yarn'];
-    const fixes = candidates.map((t) => fix(`Add "rope_type": "${t}"`, ctx.writer.setField(ctx.doc, block, 'rope_type', t), t === implied));
+    // With a type, that type's required keys are checked: say which ones the fix leaves to be set next.
+    const next = (t: string): string => {
+      const spec = keySpec(t, ctx.features);
+      const missing = spec ? spec.required.filter((k) => k !== 'rope_type' && !spec.autoFilled.includes(k) && !keys.has(k)) : [];
+      return missing.length ? ` (then set ${missing.join(', ')})` : '';
+    };
+    const fixes = candidates.map((t) => fix(`Add "rope_type": "${t}"${next(t)}`, ctx.writer.setField(ctx.doc, block, 'rope_type', t), t === implied));
     const what = isV5(ctx)
       ? `${tv(ctx)} treats it as 'default' and drops ${scaling.join(', ')} with only an "Unrecognized keys in \`${dictName(ctx)}\`" warning: the scaling is silently lost.`
       : `${tv(ctx)} raises KeyError: "Missing required keys in \`${dictName(ctx)}\` for 'rope_type'='None': {'rope_type'}".`;

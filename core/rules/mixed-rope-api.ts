@@ -1,7 +1,9 @@
 import type { Finding, Rule } from './types';
 import { fieldOf } from '../model';
+import { siblingsOf } from '../parse/doc-index';
 import { jsonWriter } from '../fixes/json-writer';
 import { fix, isV5, make, tv } from './util';
+import { formatValue } from '../format';
 
 export const rule: Rule = {
   id: 'mixed-rope-api',
@@ -15,9 +17,9 @@ export const rule: Rule = {
   check(block, ctx) {
     const out: Finding[] = [];
     if (block.api !== 'v5') return out;
-    const siblings = ctx.doc.blocks.filter((b) => b.containerPath === block.containerPath);
-    const firstV5 = siblings.find((b) => b.api === 'v5');
-    const v4 = siblings.find((b) => b.api === 'v4');
+    const siblings = siblingsOf(ctx.doc, block.containerPath);
+    const firstV5 = siblings.v5[0];
+    const v4 = siblings.v4[0];
     if (v4 && firstV5 === block) {
       const edits = ctx.fixes && ctx.doc.dialect === 'json' ? jsonWriter.removeAt(ctx.doc, block.containerPath, block.layerType !== undefined ? 'rope_parameters' : block.key) : [];
       out.push(make(this, block, block.layerType !== undefined ? block.span : (block.keySpan ?? block.span),
@@ -34,7 +36,7 @@ export const rule: Rule = {
       out.push(make(this, block, top.span,
         same
           ? `${key} is set both at the top level and inside rope_parameters (same value): ${tv(ctx)} reads the one inside; the top-level copy is redundant.`
-          : `${key} is set both at the top level (${JSON.stringify(top.value)}) and inside rope_parameters (${JSON.stringify(inner.value.value)}): ${tv(ctx)} uses ${JSON.stringify(inner.value.value)} and ignores the top-level value; transformers 4.x would use ${JSON.stringify(top.value)}.`,
+          : `${key} is set both at the top level (${formatValue(top.value)}) and inside rope_parameters (${formatValue(inner.value.value)}): ${tv(ctx)} uses ${formatValue(inner.value.value)} and ignores the top-level value; transformers 4.x would use ${formatValue(top.value)}.`,
         same ? 'hint' : 'warning', [fix(`Remove the top-level ${key}`, edits, true)]));
     }
     return out;

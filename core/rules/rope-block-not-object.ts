@@ -2,6 +2,7 @@ import type { Finding, Rule } from './types';
 import { jsonData } from '../parse/json';
 import { jsonWriter } from '../fixes/json-writer';
 import { fix, make, tv } from './util';
+import { formatValue } from '../format';
 
 const ROPE_KEYS = ['rope_scaling', 'rope_parameters'] as const;
 
@@ -23,7 +24,7 @@ export const rule: Rule = {
       for (const key of ROPE_KEYS) {
         const node = config.members.get(key)?.children?.[1];
         if (!node || node.type === 'object' || node.type === 'null') continue;
-        const what = node.type === 'array' ? 'a list' : `the ${node.type} ${JSON.stringify(node.value)}`;
+        const what = node.type === 'array' ? 'a list' : `the ${node.type} ${formatValue(node.value)}`;
         const edits = ctx.fixes ? jsonWriter.removeAt(ctx.doc, config.path, key) : [];
         out.push(make(this, undefined, { offset: node.offset, length: node.length },
           `"${key}" is ${what}, not an object: ${tv(ctx)} fails to load this config (it calls .get() on the value).`,

@@ -1,5 +1,6 @@
 import type { Rule } from './types';
 import { migrateToV4 } from '../fixes/migrate';
+import { siblingsOf } from '../parse/doc-index';
 import { ctxNum, effectiveType, fix, isV5, make, num, tv } from './util';
 
 export const rule: Rule = {
@@ -13,9 +14,9 @@ export const rule: Rule = {
   },
   check(block, ctx) {
     if (isV5(ctx) || block.api !== 'v5') return [];
-    const siblings = ctx.doc.blocks.filter((b) => b.containerPath === block.containerPath && b.api === 'v5');
+    const { v4, v5: siblings } = siblingsOf(ctx.doc, block.containerPath);
     if (siblings[0] !== block) return [];
-    if (ctx.doc.blocks.some((b) => b.containerPath === block.containerPath && b.api === 'v4')) return []; // mixed-rope-api
+    if (v4.length) return []; // mixed-rope-api
     const scaled = siblings.some((b) => { const t = effectiveType(b, ctx).type; return t !== undefined && t !== 'default'; });
     const inner = num(block.params['rope_theta']);
     const top = ctxNum(block.context.ropeTheta);

@@ -1,9 +1,10 @@
 import type { Rule } from './types';
 import { effectiveType, make, tv, legacyMode } from './util';
 import { VERSION_TABLE } from '../versions';
+import { ownTable } from '../format';
 
-const FIRST: Record<string, string> = { yarn: '4.43', longrope: '4.43', llama3: '4.43', default: '4.43', proportional: '5.0' };
-const VLLM: Record<string, string> = { llama3: ' (vLLM ≥ 0.5.3.post1, llama.cpp with rope_freqs)' };
+const FIRST: Record<string, string> = ownTable({ yarn: '4.43', longrope: '4.43', llama3: '4.43', default: '4.43', proportional: '5.0' });
+const VLLM: Record<string, string> = ownTable({ llama3: ' (vLLM ≥ 0.5.3.post1, llama.cpp with rope_freqs)' });
 
 export const rule: Rule = {
   id: 'rope-type-unsupported-in-version',

@@ -2,7 +2,7 @@ import type { Rule } from './types';
 import { didYouMean, FOREIGN_KEYS, KEY_DOCS, keysAnyVersion, keySpec, MODEL_READ_KEYS } from '../keys';
 import { fieldOf } from '../model';
 import { VERSION_TABLE } from '../versions';
-import { dictName, effectiveType, fix, legacyMode, make, num, show, tv } from './util';
+import { dictName, effectiveType, fix, legacyMode, make, num, showValue, tv } from './util';
 
 /** What the release does instead, for keys whose loss changes numbers. */
 function consequence(meant: string | undefined, params: Record<string, unknown>): string {
@@ -44,7 +44,7 @@ export const rule: Rule = {
       }
       const removeFix = fix(`Remove "${k}"`, ctx.writer.removeField(ctx.doc, block, k));
       if (FOREIGN_KEYS[k]) {
-        out.push(make(this, block, f.keySpan, `"${k}" is read only by ${FOREIGN_KEYS[k]}: ${warned} and ignores its value (${show(f.value.value)}).`, 'warning', [removeFix]));
+        out.push(make(this, block, f.keySpan, `"${k}" is read only by ${FOREIGN_KEYS[k]}: ${warned} and ignores its value (${showValue(ctx.doc, f.value)}).`, 'warning', [removeFix]));
         continue;
       }
       const meant = didYouMean(k, here);
@@ -57,7 +57,7 @@ export const rule: Rule = {
       fixes.push(removeFix);
       const dym = meant && here.has(meant) ? ` Did you mean "${meant}"?` : '';
       out.push(make(this, block, f.keySpan,
-        `Unknown key "${k}" for rope_type '${type}': ${warned} and ignores its value (${show(f.value.value, f.value.isInteger)}).${consequence(meant, block.params)}${dym}`,
+        `Unknown key "${k}" for rope_type '${type}': ${warned} and ignores its value (${showValue(ctx.doc, f.value)}).${consequence(meant, block.params)}${dym}`,
         'warning', fixes));
     }
     return out;

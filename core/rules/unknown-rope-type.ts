@@ -1,7 +1,7 @@
 import type { Rule } from './types';
 import { didYouMeanType, LEGACY_TYPES, MODEL_HANDLED_TYPES } from '../keys';
 import { VERSION_TABLE } from '../versions';
-import { effectiveType, fix, legacyMode, make, tv, dictName, isV5 } from './util';
+import { effectiveType, fix, legacyMode, make, showValue, tv, dictName, isV5 } from './util';
 
 export const KNOWN_TYPES = new Set<string>(['default', ...VERSION_TABLE.flatMap((f) => [...f.ropeTypes])]);
 
@@ -19,7 +19,7 @@ export const rule: Rule = {
     const { type, field } = effectiveType(block, ctx);
     if (!field) return [];
     if (type === undefined) {
-      return [make(this, block, field.value.span, `"${field.key}" must be a string naming the rope type, got ${JSON.stringify(field.value.value)}: ${tv(ctx)} cannot pick a rope function.`, 'error')];
+      return [make(this, block, field.value.span, `"${field.key}" must be a string naming the rope type, got ${showValue(ctx.doc, field.value)}: ${tv(ctx)} cannot pick a rope function.`, 'error')];
     }
     if (KNOWN_TYPES.has(type) || LEGACY_TYPES[type]) return [];
     const warnText = isV5(ctx)

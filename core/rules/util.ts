@@ -1,9 +1,10 @@
 // Shared helpers for rules: effective values as a transformers release reads them, spans, message pieces.
 import type { Fix, Finding, Rule, RuleContext, Severity } from './types';
-import type { RopeBlock, SourceField, Span } from '../model';
+import type { RopeBlock, SourceField, SourceValue, Span } from '../model';
 import { fieldOf } from '../model';
 import { ctxNum, num } from '../numbers';
 import { formatVersion } from '../versions';
+import { formatSource, formatValue } from '../format';
 
 export { ctxNum, num };
 
@@ -62,9 +63,14 @@ export function fix(title: string, edits: Fix['edits'], isPreferred = false): Fi
 
 /** Number as Python prints it in messages (4 → 4, 4.0 → 4.0 when written as a float). */
 export function show(x: unknown, isInteger?: boolean): string {
-  if (typeof x === 'number') return Number.isInteger(x) && isInteger === false ? `${x}.0` : String(x);
-  if (typeof x === 'string') return JSON.stringify(x);
-  return JSON.stringify(x) ?? String(x);
+  if (typeof x === 'number' && Number.isInteger(x) && isInteger === false) return `${x}.0`;
+  return formatValue(x);
+}
+
+/** A field's value for a message: the literal, or its source text when it is not one (a variable, a call). */
+export function showValue(doc: { text: string }, v: SourceValue): string {
+  if (v.kind === 'unknown') return formatSource(doc.text.slice(v.span.offset, v.span.offset + v.span.length));
+  return show(v.value, v.isInteger);
 }
 
 export function showField(f: SourceField | undefined): string {

@@ -1,6 +1,6 @@
 // llama.cpp: --yarn-attn-factor set to YaRN's mscale, which ggml's kernel already multiplies in.
 import type { Finding, Rule } from './types';
-import { shellData } from '../parse/shell';
+import { commandBlocks } from '../parse/shell';
 import { FRAMEWORKS, flag, flagNumber, removeFlag, llamaCommands } from './llama-cpp-flags';
 import { fix, make } from './util';
 
@@ -16,12 +16,10 @@ export const rule: Rule = {
   },
   checkDocument(ctx) {
     const out: Finding[] = [];
-    const data = shellData(ctx.doc);
     for (const cmd of llamaCommands(ctx.doc)) {
       const a = flag(cmd, '--yarn-attn-factor');
       const av = flagNumber(a);
-      const info = data?.blockInfo.find((i) => i.command === cmd);
-      const block = info && ctx.doc.blocks.find((b) => b.span.offset === info.spanOffset);
+      const block = commandBlocks(ctx.doc, cmd)[0];
       const factor = typeof block?.params['factor'] === 'number' ? (block.params['factor'] as number) : undefined;
       if (!a || av === undefined || !factor || factor <= 1) continue;
       const mscale = 0.1 * Math.log(factor) + 1;

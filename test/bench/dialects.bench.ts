@@ -1,56 +1,59 @@
-// Dialect analysis time: a 5,000-line Python script and a 1 MB YAML file (parse + all rules).
-import { readFileSync } from 'node:fs';
+// Check time and peak memory at 1, 10 and 50 MB per dialect, and for a 1 MB vLLM script of ~6,600 serve commands
+// each with a rope block. Each measurement runs in its own child process (check-child.ts), one after another, so
+// its peak RSS is its own and a 2-core machine is not oversubscribed. Past the size guard
+// (core/parse/size-guard.ts) only the beginning of a document is analysed: the 10 and 50 MB rows measure that
+// cut plus one information finding.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { initDialects } from '../../core/dialects';
-import { parseDocument } from '../../core/parse/index';
-import { checkDocument } from '../../core/check';
+import { BIG_KINDS, type BigKind } from './big-inputs';
 import type { BenchRow } from './run';
 
-const ROOT = join(__dirname, '..', '..');
+const MB = 2 ** 20;
+const SIZES = [1, 10, 50];
+/** A child that runs longer than this is reported as timed out rather than stalling the bench. */
+const CHILD_TIMEOUT_MS = 180_000;
 
-function pythonSource(lines: number): string {
-  const out: string[] = ['from transformers import AutoConfig, AutoModelForCausalLM', 'MODEL = "Qwen/Qwen2.5-7B-Instruct"'];
-  for (let i = 0; out.length < lines; i++) {
-    out.push(`def step_${i}(cfg, x):`, `    y = [v * ${i} for v in x if v > ${i % 7}]`, '    return sum(y) / max(len(y), 1)', '');
-    if (i % 50 === 0) {
-      out.push(`cfg_${i} = AutoConfig.from_pretrained(MODEL)`, `cfg_${i}.rope_scaling = {"rope_type": "yarn", "factor": ${(i % 4) + 2}, "original_max_position_embeddings": 32768}`);
-      out.push(`kind_${i} = cfg_${i}.rope_scaling["type"]`);
-    }
-  }
-  return out.slice(0, lines).join('\n') + '\n';
+interface ChildResult {
+  ms: number;
+  peakMB: number;
+  baseMB: number;
+  findings: number;
+  chars: number;
+  lines: number;
 }
 
-function yamlSource(bytes: number): string {
-  const out: string[] = ['base_model: Qwen/Qwen2.5-7B-Instruct', 'sequence_len: 131072', 'rope_scaling:', '  type: yarn', '  factor: 4', '  original_max_position_embeddings: 32768', 'datasets:'];
-  let size = out.join('\n').length;
-  for (let i = 0; size < bytes; i++) {
-    const item = `  - path: data/shard-${i}.jsonl\n    type: chat_template\n    field_messages: messages\n    roles_to_train: ["assistant"]\n    weight: ${(i % 10) / 10}`;
-    out.push(item);
-    size += item.length + 1;
+function measure(kind: BigKind, bytes: number): ChildResult | undefined {
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'check-child.ts'), kind, String(bytes)], {
+      encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
+  } catch {
+    return undefined;
   }
-  return out.join('\n') + '\n';
-}
-
-function time(fn: () => void, runs: number): number {
-  fn();
-  const t0 = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  return (performance.now() - t0) / runs;
 }
 
 export async function run(): Promise<BenchRow[]> {
-  await initDialects({
-    runtimeWasm: readFileSync(join(ROOT, 'node_modules/web-tree-sitter/web-tree-sitter.wasm')),
-    grammarWasm: readFileSync(join(ROOT, 'node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm')),
-  });
-  const py = pythonSource(5000);
-  const yaml = yamlSource(1024 * 1024);
-  const pyBlocks = parseDocument('file:///bench.py', py).blocks.length;
-  const yamlFindings = checkDocument(parseDocument('file:///bench.yaml', yaml)).length;
-  return [
-    { name: 'python 5,000 lines: parse + check', value: time(() => checkDocument(parseDocument('file:///bench.py', py)), 5), unit: 'ms', note: `${(py.length / 1024).toFixed(0)} KB, ${pyBlocks} blocks` },
-    { name: 'yaml 1 MB: parse + check', value: time(() => checkDocument(parseDocument('file:///bench.yaml', yaml)), 3), unit: 'ms', note: `${yamlFindings} findings` },
-  ];
+  const rows: BenchRow[] = [];
+  for (const kind of BIG_KINDS) {
+    let first: number | undefined;
+    for (const size of SIZES) {
+      const r = measure(kind, size * MB);
+      if (!r) {
+        rows.push({ name: `${kind} ${size} MB: check`, value: NaN, unit: 'ms', note: `failed or over ${CHILD_TIMEOUT_MS / 1000} s` });
+        continue;
+      }
+      first ??= r.ms;
+      rows.push({ name: `${kind} ${size} MB: check`, value: r.ms, unit: 'ms', note: `${r.findings} findings${size > 1 ? `; ${(r.ms / first).toFixed(1)}× the 1 MB time` : ''}` });
+      rows.push({ name: `${kind} ${size} MB: peak RSS`, value: r.peakMB, unit: 'MB', note: `process at ${r.baseMB.toFixed(0)} MB before the check` });
+    }
+  }
+  const v = measure('vllm-script', MB);
+  rows.push(v
+    ? { name: 'vLLM script 1 MB: check', value: v.ms, unit: 'ms', note: `${v.lines} serve commands with a rope block, ${v.findings} findings` }
+    : { name: 'vLLM script 1 MB: check', value: NaN, unit: 'ms', note: `failed or over ${CHILD_TIMEOUT_MS / 1000} s` });
+  if (v) rows.push({ name: 'vLLM script 1 MB: peak RSS', value: v.peakMB, unit: 'MB', note: `process at ${v.baseMB.toFixed(0)} MB before the check` });
+  return rows;
 }
 
 export default run;
