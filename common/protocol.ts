@@ -4,6 +4,7 @@ import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Measurement } from '../core/advisor/measure';
 import type { Advice } from '../core/advisor/recommend';
 import type { Engine } from '../core/model';
+import type { BlockInfo } from '../media/src/protocol';
 
 /** Server-side command: computes (and optionally applies) the YaRN edit for a target length. */
 export const CMD_SERVER_EXTEND_YARN = 'ropelens.server.extendContextYarn';
@@ -129,3 +130,15 @@ export interface LspRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
 }
+
+/** Client → server: the rope block the preview view shows for a cursor position (or a block's JSON pointer). The
+ * server answers from its own parse, so the extension host parses nothing. */
+export const REQUEST_BLOCK_AT = 'ropelens/blockAt';
+export interface BlockAtParams {
+  uri: string;
+  offset?: number;
+  /** JSON pointer of the block; wins over `offset` when it names one. */
+  path?: string;
+}
+/** The answer: the webview's block message (media/src/protocol.ts), or null when the document has no block. */
+export type BlockAtResult = BlockInfo | null;

@@ -6,6 +6,7 @@ import { registerCommands } from './commands';
 import { registerCopyAs } from './copyAs';
 import { createLanguageClient, trackStatus } from './languageClient';
 import { registerPreviewView } from './webview/previewView';
+import { REQUEST_BLOCK_AT, type BlockAtParams, type BlockAtResult } from '../../common/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -17,7 +18,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerExtendContext(context, client);
   registerCopyAs(context, client);
   trackStatus(context, client);
-  context.subscriptions.push(registerPreviewView(context, (s) => output.appendLine(s)));
+  const lsp = client;
+  const blockAt = (p: BlockAtParams) => lsp.sendRequest<BlockAtResult>(REQUEST_BLOCK_AT, p);
+  context.subscriptions.push(registerPreviewView(context, blockAt, (s) => output.appendLine(s)));
   // Not awaited: the server starts in the background so activation stays short; failures go to the output channel.
   client.start().catch((e: unknown) => output.appendLine(`RoPE Lens server failed to start: ${String(e)}`));
 }

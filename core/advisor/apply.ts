@@ -5,12 +5,12 @@
 import { convertBlock, type BlockFacts } from '../convert';
 import { applyEdits, type TextEdit } from '../edits';
 import { rewriteWord } from '../fixes/dialect-json';
-import { extendWithYarn, extensionSite } from '../fixes/extend-yarn';
+import { extendWithYarn } from '../fixes/extend-yarn';
 import { editSequence, type Step } from '../fixes/sequence';
 import { appendWords } from '../fixes/shell-writer';
-import { knownModel, originalContextOf } from '../known-models';
+import { commandOf, engineOf, originalContext } from '../context';
 import type { ContextSource, Engine, ParsedDocument, RopeBlock } from '../model';
-import { modelIdOf, shellData, type ShellCommand } from '../parse/shell';
+import { shellData } from '../parse/shell';
 import { unifiedDiff } from './diff';
 import { ENGINES, ENGINE_IDS } from './engines';
 import { AdviceError, methodLabel, recommend, type Advice } from './recommend';
@@ -45,33 +45,6 @@ export type AdviseResult = AdviseOk | { ok: false; error: string };
 
 export function isEngine(x: unknown): x is Engine {
   return typeof x === 'string' && (ENGINE_IDS as readonly string[]).includes(x);
-}
-
-function commandOf(doc: ParsedDocument, block: RopeBlock | undefined): ShellCommand | undefined {
-  const data = shellData(doc);
-  if (!data) return undefined;
-  if (block) return data.blockInfo.find((i) => i.spanOffset === block.span.offset)?.command;
-  return data.commands[0];
-}
-
-/** The engine a document is served by: the block's, else the first serving command's, else transformers. */
-export function engineOf(doc: ParsedDocument, block: RopeBlock | undefined): Engine {
-  return block?.engine ?? commandOf(doc, block)?.engine ?? 'transformers';
-}
-
-/** The trained context: the block/config's (omp, else max_position_embeddings, known models included), else the command's model. */
-export function originalContext(doc: ParsedDocument, block: RopeBlock | undefined): { value: number; source: ContextSource } | string {
-  const site = extensionSite(doc, block);
-  if (typeof site !== 'string') {
-    const t = site.target;
-    const src = t?.context.originalMaxPositionEmbeddings?.source ?? t?.context.maxPositionEmbeddings?.source ?? 'file';
-    return { value: site.original, source: src };
-  }
-  const cmd = commandOf(doc, block);
-  const id = cmd ? modelIdOf(cmd) : undefined;
-  const km = id ? knownModel(id) : undefined;
-  const v = km ? originalContextOf(km) : undefined;
-  return v ? { value: v, source: 'known-model' } : site;
 }
 
 /** The context flag of the command serving the block: rewritten when present, added otherwise. */

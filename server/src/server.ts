@@ -15,6 +15,8 @@ import { DiagnosticsScheduler, type ServerState } from './handlers/diagnostics';
 import { onExecuteCommand, SERVER_COMMANDS } from './handlers/commands';
 import { onHover } from './handlers/hover';
 import { onCodeLens } from './handlers/codeLens';
+import { onBlockAt } from './handlers/previewBlock';
+import { REQUEST_BLOCK_AT, type BlockAtParams } from '../../common/protocol';
 import { guard } from './guard';
 import { SettingsStore } from './settings';
 import { loadDialects } from '../../host/dialects';
@@ -102,6 +104,7 @@ connection.onHover(guard(log, 'hover', (p) => onHover(state, p), null));
 connection.onCompletion(guard(log, 'completion', (p) => onCompletion(state, p), []));
 connection.onCodeAction(guard(log, 'codeAction', (p) => onCodeAction(state, p), []));
 connection.onCodeLens(guard(log, 'codeLens', (p) => onCodeLens(state, p), []));
+connection.onRequest(REQUEST_BLOCK_AT, guard(log, 'blockAt', (p: BlockAtParams) => onBlockAt(state, p), null));
 connection.onExecuteCommand((p, token) => guard(log, 'executeCommand', (q: typeof p) => onExecuteCommand(state, q, token), null)(p));
 
 // Any bytes a client sends must not take the server down: log and keep serving.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RopeBlock } from '../../core/model';
 import { parseDocument } from '../../core/parse/index';
-import { blockAt, blockInfoOf } from '../../client/src/webview/blocks';
+import { blockAt, blockInfoOf } from '../../server/src/handlers/previewBlock';
 import { buildCsp, buildHtml, makeNonce } from '../../client/src/webview/html';
 import { analyseBlock } from '../../media/src/dims';
 import { EXAMPLES } from '../../media/src/examples';

@@ -329,3 +329,26 @@ test('code lenses: Preview this block and Extend context… above each block; a 
     await c.setSettings({});
   }
 });
+
+test('blockAt: the preview block for a cursor offset or a block path, from the server parse; null otherwise', async () => {
+  await reset();
+  type Block = { label: string; uri: string; path: string; key: string; params: Record<string, unknown>; context: { maxPositionEmbeddings?: { value: unknown } } } | null;
+  const at = (params: unknown) => c.conn.sendRequest('ropelens/blockAt', params) as Promise<Block>;
+  const inside = await at({ uri: URI, offset: text().indexOf('"factor"') });
+  assert.ok(inside);
+  assert.equal(inside.label, 'config.json · /rope_scaling');
+  assert.equal(inside.uri, URI);
+  assert.equal(inside.path, '/rope_scaling');
+  assert.equal(inside.params['factor'], 4);
+  assert.equal(inside.context.maxPositionEmbeddings?.value, 32768);
+  assert.equal((await at({ uri: URI, path: '/rope_scaling' }))?.path, '/rope_scaling');
+  // Before the block: the first block (the view shows the file's block rather than nothing).
+  assert.equal((await at({ uri: URI, offset: 0 }))?.path, '/rope_scaling');
+  assert.equal(await at({ uri: 'file:///ws/not-open.json', offset: 0 }), null);
+  for (const garbage of [null, 42, { uri: 7 }, { offset: 3 }]) assert.equal(await at(garbage), null);
+  const other = 'file:///ws/plain.json';
+  await c.open(other, '{"a": 1}');
+  assert.equal(await at({ uri: other, offset: 2 }), null);
+  await c.close(other);
+});
+

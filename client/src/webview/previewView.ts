@@ -1,14 +1,9 @@
 // The "RoPE Lens: Preview" sidebar view: hosts the webview (media/src/main.ts), keeps it fed with the rope block
 // under the cursor, and exposes "Preview this block" plus two internal commands used by end-to-end tests.
 import * as vscode from 'vscode';
-import type { RopeBlock } from '../../../core/model';
-import { blockAt, blockInfoOf } from './blocks';
-import { parseDocument } from '../../../core/parse/index';
 import { checkFromWebview, checkToWebview, type BlockInfo, type RunRequest, type RunSummary, type ToWebview } from '../../../media/src/protocol';
 import { parseSettings, type PreviewBackend } from '../../../common/settings';
-// The server's dialect loader (YAML, command lines; Python once its grammar is loaded from dist/wasm/): the view
-// parses the active document itself, so it needs the same parsers registered in this process.
-import { loadDialects } from '../../../host/dialects';
+import type { BlockAtParams, BlockAtResult } from '../../../common/protocol';
 import { buildHtml, makeNonce } from './html';
 
 export const PREVIEW_VIEW_ID = 'ropelens.preview';
@@ -35,12 +30,16 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
   private block: BlockInfo | null = null;
   private waiters: Waiter[] = [];
   private readyWaiters: Array<() => void> = [];
-  private parseCache?: { uri: string; version: number; blocks: RopeBlock[] };
   lastResult: RunSummary | undefined;
   /** Called each time VS Code resolves the view (it is opened, or re-created after being disposed). */
   onResolve: () => void = () => undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly log: (s: string) => void) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: (s: string) => void,
+    /** Asks the language server (REQUEST_BLOCK_AT): the extension host parses nothing itself. */
+    private readonly blockAt: (p: BlockAtParams) => Promise<BlockAtResult>,
+  ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -171,35 +170,21 @@ class PreviewViewProvider implements vscode.WebviewViewProvider {
     return done;
   }
 
-  clearCache(): void {
-    this.parseCache = undefined;
-  }
-
-  /** Blocks of a document, parsed once per version. */
-  blocksOf(doc: vscode.TextDocument): RopeBlock[] {
-    const uri = doc.uri.toString();
-    if (this.parseCache?.uri === uri && this.parseCache.version === doc.version) return this.parseCache.blocks;
-    const parsed = parseDocument(uri, doc.getText(), doc.languageId);
-    const blocks = parsed.relevant ? parsed.blocks : [];
-    this.parseCache = { uri, version: doc.version, blocks };
-    return blocks;
-  }
-
   /** The block under the active editor's cursor (null = that editor has none; undefined = no text editor). */
-  blockOfEditor(editor: vscode.TextEditor | undefined): BlockInfo | null | undefined {
+  async blockOfEditor(editor: vscode.TextEditor | undefined): Promise<BlockInfo | null | undefined> {
     if (!editor) return undefined;
     const doc = editor.document;
-    const blocks = this.blocksOf(doc);
-    const b = blockAt(blocks, doc.offsetAt(editor.selection.active));
-    return b ? blockInfoOf(doc.uri.toString(), b) : null;
+    return this.blockAt({ uri: doc.uri.toString(), offset: doc.offsetAt(editor.selection.active) });
   }
 
   async blockOfTarget(t: BlockTarget): Promise<BlockInfo | null> {
-    if (!t.uri) return this.blockOfEditor(vscode.window.activeTextEditor) ?? null;
+    if (!t.uri) return (await this.blockOfEditor(vscode.window.activeTextEditor)) ?? null;
+    // Opening it syncs the document to the server (a no-op when it is open already).
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
-    const blocks = this.blocksOf(doc);
-    const b = (t.path !== undefined && blocks.find((x) => x.path === t.path)) || blockAt(blocks, t.offset);
-    return b ? blockInfoOf(doc.uri.toString(), b) : null;
+    const params: BlockAtParams = { uri: doc.uri.toString() };
+    if (t.offset !== undefined) params.offset = t.offset;
+    if (t.path !== undefined) params.path = t.path;
+    return this.blockAt(params);
   }
 }
 
@@ -222,26 +207,28 @@ function targetOf(arg: unknown): BlockTarget {
  * and the test commands `ropelens.preview.run` ({methods?, lengths?, backend?, factorPolicy?, budget?}) and
  * `ropelens.preview.lastResult`. Called once from the extension's activate().
  */
-export function registerPreviewView(context: vscode.ExtensionContext, log: (s: string) => void = () => undefined): vscode.Disposable {
-  const provider = new PreviewViewProvider(context.extensionUri, log);
-  // The extension host parses only while the view exists (activation stays light): the dialects, Python's
-  // grammar included, load when the view is first opened or a block is previewed.
-  let dialects: Promise<unknown> | undefined;
-  const ensureDialects = (): Promise<unknown> =>
-    (dialects ??= loadDialects(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath, (e) => log(`preview: Python parsing unavailable (${String(e)})`)).then(() => provider.clearCache()));
+export function registerPreviewView(
+  context: vscode.ExtensionContext,
+  blockAt: (p: BlockAtParams) => Promise<BlockAtResult>,
+  log: (s: string) => void = () => undefined,
+): vscode.Disposable {
+  const provider = new PreviewViewProvider(context.extensionUri, log, blockAt);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Answers can arrive out of order; only the latest cursor position's answer is shown.
+  let asked = 0;
   const follow = () => {
     if (!provider.resolved) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      try {
-        const b = provider.blockOfEditor(vscode.window.activeTextEditor);
-        // No text editor (focus in a panel or in the view itself): keep the block shown.
-        if (b !== undefined) provider.setBlock(b);
-      } catch (e) {
-        log(`preview: could not read the block under the cursor (${e instanceof Error ? e.message : String(e)})`);
-      }
+      const ticket = ++asked;
+      provider.blockOfEditor(vscode.window.activeTextEditor).then(
+        (b) => {
+          // No text editor (focus in a panel or in the view itself): keep the block shown.
+          if (ticket === asked && b !== undefined) provider.setBlock(b);
+        },
+        (e: unknown) => log(`preview: could not read the block under the cursor (${e instanceof Error ? e.message : String(e)})`),
+      );
     }, BLOCK_DEBOUNCE_MS);
   };
   const subs: vscode.Disposable[] = [
@@ -258,7 +245,6 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
       if (e.affectsConfiguration('ropelens.preview') || e.affectsConfiguration('ropelens.transformersVersion')) provider.pushSettings();
     }),
     vscode.commands.registerCommand('ropelens.previewBlock', async (arg?: unknown) => {
-      await ensureDialects();
       const block = await provider.blockOfTarget(targetOf(arg));
       if (!block) {
         void vscode.window.showInformationMessage('RoPE Lens: no rope_scaling / rope_parameters block here to preview.');
@@ -272,9 +258,6 @@ export function registerPreviewView(context: vscode.ExtensionContext, log: (s: s
   // A block chosen with "Preview this block" before the view opened stays; otherwise show the cursor's block.
   provider.onResolve = () => {
     if (!provider.hasBlock) follow();
-    void ensureDialects().then(() => {
-      if (!provider.hasBlock) follow();
-    });
   };
   const all = vscode.Disposable.from(...subs);
   context.subscriptions.push(all);

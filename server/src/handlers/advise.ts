@@ -4,7 +4,8 @@
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../../host/ort-node';
-import { adviseFor, engineOf, isEngine, originalContext } from '../../../core/advisor/apply';
+import { adviseFor, isEngine } from '../../../core/advisor/apply';
+import { engineOf, originalContext } from '../../../core/context';
 import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../../core/advisor/measure';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
 import { PreviewEngine } from '../../../core/preview/engine';

@@ -6,7 +6,8 @@ import { CMD_SERVER_ADVISE, CMD_SERVER_BLOCK_INFO, CMD_SERVER_CONVERT, CMD_SERVE
 import { convertAll, TARGET_LABELS } from '../../../core/convert';
 import { onAdvise } from './advise';
 import type { ServerState } from './diagnostics';
-import { currentContextOf, extendYarnEdits } from './refactors';
+import { extendYarnEdits } from './refactors';
+import { currentContext } from '../../../core/context';
 
 export const SERVER_COMMANDS = [CMD_SERVER_EXTEND_YARN, CMD_SERVER_BLOCK_INFO, CMD_SERVER_ADVISE, CMD_SERVER_CONVERT];
 
@@ -53,7 +54,7 @@ export async function onExecuteCommand(state: ServerState, params: ExecuteComman
       const t = ropeTypeOf(block);
       if (t) info.ropeType = t;
     }
-    const ctx = currentContextOf(parsed, block);
+    const ctx = currentContext(parsed, block);
     if (ctx !== undefined) info.currentContext = ctx;
     return info;
   }

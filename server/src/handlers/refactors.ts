@@ -6,10 +6,7 @@ import { extendYarn } from '../../../core/advisor/apply';
 import { fixAll } from '../../../core/fixes/fix-all';
 import { migrate } from '../../../core/fixes/migrate';
 import type { ParsedDocument, RopeBlock } from '../../../core/model';
-import { num } from '../../../core/numbers';
-import { jsonData } from '../../../core/parse/json';
 import { lspEdits } from '../convert';
-import { insertionContextOf } from '../../../core/parse/python';
 
 export function extendYarnEdits(
   doc: TextDocument,
@@ -32,13 +29,4 @@ export function migrateEdits(doc: TextDocument, parsed: ParsedDocument, to: 'v4'
 /** Every compatible preferred fix, re-checked until stable (core/fixes/fix-all.ts), as edits of this version. */
 export function fixAllEdits(doc: TextDocument, parsed: ParsedDocument, options: CheckOptions): TextEdit[] {
   return lspEdits(doc, fixAll(parsed, options).edits);
-}
-
-/** max_position_embeddings of the block's config, else of the first config that has one. */
-export function currentContextOf(parsed: ParsedDocument, block: RopeBlock | undefined): number | undefined {
-  const fromBlock = num((block ?? parsed.blocks[0])?.context.maxPositionEmbeddings?.value);
-  if (fromBlock !== undefined) return fromBlock;
-  const cfg = jsonData(parsed)?.configs.find((c) => c.members.has('max_position_embeddings'));
-  // A script with no block yet: the known model its loading call names.
-  return num(cfg?.members.get('max_position_embeddings')?.children?.[1]?.value) ?? num(insertionContextOf(parsed)?.maxPositionEmbeddings?.value);
 }

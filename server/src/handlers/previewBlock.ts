@@ -1,7 +1,10 @@
-// Which rope block the preview shows for a cursor position, and its plain-data form for the webview. Pure (no
-// `vscode` import) so unit tests can call it.
+// Which rope block the preview view shows for a cursor position, and its plain-data form for the webview: the
+// answer to REQUEST_BLOCK_AT, from the server's own parse of the document.
 import type { RopeBlock } from '../../../core/model';
-import type { BlockInfo } from '../../../media/src/protocol';
+import type { BlockAtParams, BlockAtResult } from '../../../common/protocol';
+import type { ServerState } from './diagnostics';
+
+type BlockInfo = NonNullable<BlockAtResult>;
 
 function basename(uri: string): string {
   return decodeURIComponent(uri.split(/[?#]/)[0]!.split('/').pop() ?? uri);
@@ -34,3 +37,14 @@ export function blockAt(blocks: readonly RopeBlock[], offset: number | undefined
   return before.length ? before.reduce((a, b) => (start(b) > start(a) ? b : a)) : blocks[0];
 }
 
+export async function onBlockAt(state: ServerState, params: BlockAtParams): Promise<BlockAtResult> {
+  // Any bytes: a request without a usable uri gets "no block", never an error.
+  const doc = typeof params?.uri === 'string' ? state.documents.get(params.uri) : undefined;
+  if (!doc) return null;
+  await state.ready;
+  const parsed = state.cache.get(doc);
+  const blocks = parsed.relevant ? parsed.blocks : [];
+  const byPath = typeof params.path === 'string' ? blocks.find((b) => b.path === params.path) : undefined;
+  const b = byPath ?? blockAt(blocks, typeof params.offset === 'number' ? params.offset : undefined);
+  return b ? blockInfoOf(doc.uri, b) : null;
+}
