@@ -6,7 +6,7 @@ import { LineIndex, type Position } from '../../core/edits';
 import { parseDocument } from '../../core/parse/index';
 import { allRules } from '../../core/rules/index';
 import type { Severity } from '../../core/rules/types';
-import { parseVersion } from '../../core/versions';
+import { parseVersion, versionError } from '../../core/versions';
 import { collectFiles } from '../files';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 
@@ -39,6 +39,8 @@ function parseArgs(argv: string[]): Args | string {
     } else if (flag === '--transformers') {
       const v = value();
       if (!v || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version such as 5.15.0 or 4.57 (got ${v ?? 'nothing'})`;
+      const bad = versionError(v);
+      if (bad) return `--transformers ${v}: ${bad}`;
       args.transformers = v;
     } else if (a === '--') {
       args.paths.push(...argv.slice(i + 1));

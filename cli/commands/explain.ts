@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { explainDocument, renderExplainText, type ExplainOptions } from '../../core/explain';
 import { detectDialect, parseDocument } from '../../core/parse/index';
-import { parseVersion } from '../../core/versions';
+import { parseVersion, versionError } from '../../core/versions';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { parseOrExit, walkArgs } from '../args';
 
@@ -29,6 +29,8 @@ function parseArgs(argv: readonly string[]): Args | string {
     } else if (a === '--transformers') {
       const v = value();
       if (v === undefined || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version like 4.45 or 5.15.0, got ${v ?? 'nothing'}`;
+      const bad = versionError(v);
+      if (bad) return `--transformers ${v}: ${bad}`;
       if (v !== 'latest') opts.transformersVersion = v;
     } else if (a.startsWith('-') && a !== '-') return `unknown option ${a}`;
     else if (file !== undefined) return `one FILE expected, got ${file} and ${a}`;

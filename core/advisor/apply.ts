@@ -176,9 +176,6 @@ export function adviseFor(doc: ParsedDocument, block: RopeBlock | undefined, req
     if (e instanceof AdviceError) return { ok: false, error: e.message };
     throw e;
   }
-  if (advice.params['finetuned'] === true && (block ?? doc.blocks[0] ?? { dialect: doc.dialect }).dialect === 'shell') {
-    advice.warnings.push('llama.cpp reads the fine-tuned YaRN flag from the GGUF (rope.scaling.finetuned, which convert_hf_to_gguf.py copies from config.json\'s `finetuned`); there is no command-line flag, so set it in config.json before converting.');
-  }
   if (served && req.engine && req.engine !== served) advice.notes.unshift(`This command runs ${ENGINES[served].label}, so the advice is for ${ENGINES[served].label}, not ${ENGINES[req.engine].label}.`);
   const current = block ?? doc.blocks[0];
   const currentType = current ? current.params['rope_type'] ?? current.params['type'] : undefined;

@@ -7,8 +7,8 @@ export const rule: Rule = {
   defaultSeverity: 'error',
   docs: {
     summary: 'YaRN `factor`, `max_position_embeddings` and `original_max_position_embeddings` disagree (max_position_embeddings ≠ original × factor), and what the chosen transformers version then does.',
-    why: 'The YaRN factor semantics changed three times. The Qwen2.5 README snippet (factor 4, original 32768) pasted into a config whose max_position_embeddings stays 32768 gave factor 1 — no extension at all — on transformers 4.51–4.55, factor 4 with a warning on 4.56–4.57, and factor 4 silently on 5.x, while vLLM derives max_model_len = original × factor and Hugging Face generation may stop at max_position_embeddings.',
-    frameworks: 'transformers 4.43–4.50: original_max_position_embeddings is ignored; the correction range uses max_position_embeddings. 4.51–4.55: when original is set, factor is REPLACED by max_position_embeddings / original (error here when that is 1: scaling silently lost). 4.56–4.57: explicit factor wins; warns "The explicitly set RoPE scaling factor ... does not match the ratio implicitly set by other parameters" whenever they differ. 5.x: explicit factor; warns only when the ratio is not 1. vLLM/SGLang: max_model_len = original × factor.',
+    why: 'The YaRN factor semantics changed three times. The Qwen2.5 README snippet (factor 4, original 32768) pasted into a config whose max_position_embeddings stays 32768 gave factor 1 — no extension at all — on transformers 4.51–4.55, factor 4 with a warning on 4.56–4.57, and factor 4 silently on 5.x, while vLLM derives max_model_len = original × factor and SGLang (and TGI\'s default max_total_tokens) keep max_position_embeddings as the context.',
+    frameworks: 'transformers 4.43–4.50: original_max_position_embeddings is ignored; the correction range uses max_position_embeddings. 4.51–4.55: when original is set, factor is REPLACED by max_position_embeddings / original (error here when that is 1: scaling silently lost). 4.56–4.57: explicit factor wins; warns "The explicitly set RoPE scaling factor ... does not match the ratio implicitly set by other parameters" whenever they differ. 5.x: explicit factor; warns only when the ratio is not 1. transformers generate() does not stop at max_position_embeddings (only max_length / max_new_tokens). vLLM: max_model_len = original × factor. SGLang: a block with original_max_position_embeddings leaves the context at max_position_embeddings, and a longer --context-length is refused.',
     fix: 'Set max_position_embeddings = original_max_position_embeddings × factor (preferred), or set factor = max_position_embeddings / original_max_position_embeddings.',
   },
   check(block, ctx) {
@@ -42,7 +42,7 @@ export const rule: Rule = {
       case 'explicit-v5':
       default:
         if (Math.abs(r - 1) < 1e-9) {
-          return [make(this, block, span, `max_position_embeddings (${m}) is still the pre-YaRN length: ${tv(ctx)} uses factor ${fs} as written, vLLM/SGLang derive max_model_len = ${o} × ${fs} = ${target}, but Hugging Face generation and tools that read max_position_embeddings stop at ${m}.`, 'information', [fixMpe])];
+          return [make(this, block, span, `max_position_embeddings (${m}) is still the pre-YaRN length: ${tv(ctx)} uses factor ${fs} as written, vLLM derives max_model_len = ${o} × ${fs} = ${target}, but SGLang keeps its context length at max_position_embeddings (${m}) and refuses a longer --context-length.`, 'information', [fixMpe])];
         }
         return [make(this, block, span, `${base}: ${tv(ctx)} warns ${mismatchWarn} and uses the explicit factor ${fs}; max_position_embeddings should be ${target}.`, 'warning', [fixMpe, ...fixFactor])];
     }

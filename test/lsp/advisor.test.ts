@@ -57,14 +57,14 @@ const CASES: Case[] = [
     expect: [/"rope_scaling": \{\n {4}"rope_type": "dynamic",\n {4}"factor": 4\.0\n {2}\}/, /"max_position_embeddings": 32768,/],
   },
   {
-    name: 'Python, fine-tune for llama.cpp → YaRN with finetuned=True, max_position_embeddings raised',
+    name: 'Python, fine-tune for llama.cpp → YaRN (no finetuned key: llama.cpp\'s Llama graph ignores it), max_position_embeddings raised',
     uri: 'file:///ws/train.py',
     languageId: 'python',
     text: 'from transformers import AutoConfig\n\nconfig = AutoConfig.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\nconfig.rope_scaling = {"rope_type": "linear", "factor": 1.0}\n',
     line: 3,
     args: { target: '128k', finetune: 300, engine: 'llama.cpp' },
     method: 'yarn',
-    expect: [/"rope_type": "yarn", "factor": 4\.0, "original_max_position_embeddings": 32768, "finetuned": True/, /config\.max_position_embeddings = 131072/],
+    expect: [/"rope_type": "yarn", "factor": 4\.0, "original_max_position_embeddings": 32768\}/, /config\.max_position_embeddings = 131072/],
   },
   {
     name: 'YAML recipe, zero-shot 16× for vLLM → YaRN, block rewritten in place',
