@@ -29,6 +29,7 @@ export const RULE_FACTS: Readonly<Record<string, readonly string[]>> = {
   'static-yarn-advice': ['transformers.yarn-keys', 'transformers.dynamic', 'vllm.static-scaling', 'sglang.static-scaling'],
   'proportional-partial-rotary-factor': ['transformers.proportional'],
   'rope-block-not-object': ['transformers.block-not-object', 'vllm.reads-type-keys'],
+  'non-rope-positions': ['transformers.alibi-models', 'transformers.learned-positions', 'vllm.default-len'],
   'max-model-len-above-derived': ['vllm.max-model-len', 'sglang.context-length'],
   'rope-freq-scale-conflict': ['llama.cpp.rope-flags', 'llama.cpp.yarn-mscale'],
   'llama-cpp-ctx-not-raised': ['llama.cpp.rope-flags', 'llama.cpp.yarn-mscale'],

@@ -25,6 +25,7 @@ import { rule as legacyTwoKeyValidation } from './legacy-two-key-validation';
 import { rule as staticYarnAdvice } from './static-yarn-advice';
 import { rule as proportionalPartialRotary } from './proportional-partial-rotary-factor';
 import { rule as ropeBlockNotObject } from './rope-block-not-object';
+import { rule as nonRopePositions } from './non-rope-positions';
 
 const registry: Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
@@ -32,6 +33,7 @@ const registry: Rule[] = [
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
   proportionalPartialRotary, ropeBlockNotObject,
+  nonRopePositions,
 ];
 
 /** Every registered rule (core first, then dialect rules in registration order). */

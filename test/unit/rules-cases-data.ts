@@ -126,5 +126,8 @@ export const CASES: Case[] = [
   { rule: 'rope-block-not-object', version: '4.45.0', text: config('"rope_scaling": "linear"'), fires: true, severity: 'error', message: /not an object/ },
   { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_parameters": [1.0, 2.0]'), fires: true, severity: 'error' },
   { rule: 'rope-block-not-object', version: '5.15.0', text: config('"rope_scaling": null'), fires: false },
+  // non-rope-positions (published configs in test/unit/positions.test.ts)
+  { rule: 'non-rope-positions', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}', '"model_type": "gpt2", "n_positions": 1024, "n_embd": 768, "n_head": 12'), fires: true, message: /GPT-2 uses learned absolute position embeddings, not RoPE: transformers' GPT-2 model never reads `rope_scaling`/ },
+  { rule: 'non-rope-positions', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}'), fires: false },
 ];
 
