@@ -26,6 +26,7 @@ import { rule as staticYarnAdvice } from './static-yarn-advice';
 import { rule as proportionalPartialRotary } from './proportional-partial-rotary-factor';
 import { rule as ropeBlockNotObject } from './rope-block-not-object';
 import { rule as nonRopePositions } from './non-rope-positions';
+import { rule as weakerScalingOverride } from './weaker-scaling-override';
 
 const registry: Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
@@ -33,7 +34,7 @@ const registry: Rule[] = [
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
   proportionalPartialRotary, ropeBlockNotObject,
-  nonRopePositions,
+  nonRopePositions, weakerScalingOverride,
 ];
 
 /** Every registered rule (core first, then dialect rules in registration order). */
