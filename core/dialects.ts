@@ -15,9 +15,11 @@ import { rule as maxModelLen } from './rules/dialect-max-model-len';
 import { ctxNotRaised, freqScaleConflict, yarnAttnFactorMscale } from './rules/dialect-llama-cpp';
 import { rule as engineType } from './rules/dialect-engine-type';
 import { rule as legacySubscript } from './rules/dialect-legacy-subscript';
+import { parseModelfile } from './parse/modelfile';
+import { numCtxAboveModel, ropeParamRemoved } from './rules/dialect-ollama';
 
 export { initPython, isPythonReady, PYTHON_WASM_FILES, type PythonInitOptions };
-export const DIALECT_RULES = [maxModelLen, freqScaleConflict, ctxNotRaised, yarnAttnFactorMscale, engineType, legacySubscript];
+export const DIALECT_RULES = [maxModelLen, freqScaleConflict, ctxNotRaised, yarnAttnFactorMscale, engineType, legacySubscript, ropeParamRemoved, numCtxAboveModel];
 
 /** `#` starts a comment when it begins a word (not inside quotes or `a#b`) — close enough for all three dialects. */
 function hashComment(text: string, offset: number): boolean {
@@ -38,11 +40,12 @@ export function registerDialects(): void {
   registerParser('python', parsePython);
   registerParser('yaml', parseYaml);
   registerParser('shell', (uri, text) => parseShell(uri, text));
+  registerParser('modelfile', parseModelfile);
   registerWriter('python', pythonWriter);
   registerWriter('yaml', yamlWriter);
   registerWriter('shell', shellWriter);
   for (const r of DIALECT_RULES) registerRule(r);
-  for (const d of ['python', 'yaml', 'shell'] as const) registerCommentTest(d, hashComment);
+  for (const d of ['python', 'yaml', 'shell', 'modelfile'] as const) registerCommentTest(d, hashComment);
 }
 
 /** Registers everything and loads the Python grammar (bytes or a locator for dist/wasm/ files). */
