@@ -16,6 +16,7 @@ import { ctxNotRaised, freqScaleConflict, yarnAttnFactorMscale } from './rules/d
 import { rule as engineType } from './rules/dialect-engine-type';
 import { rule as legacySubscript } from './rules/dialect-legacy-subscript';
 import { parseModelfile } from './parse/modelfile';
+import { parseMarkdown } from './parse/markdown';
 import { numCtxAboveModel, ropeParamRemoved } from './rules/dialect-ollama';
 
 export { initPython, isPythonReady, PYTHON_WASM_FILES, type PythonInitOptions };
@@ -41,6 +42,7 @@ export function registerDialects(): void {
   registerParser('yaml', parseYaml);
   registerParser('shell', (uri, text) => parseShell(uri, text));
   registerParser('modelfile', parseModelfile);
+  registerParser('markdown', parseMarkdown);
   registerWriter('python', pythonWriter);
   registerWriter('yaml', yamlWriter);
   registerWriter('shell', shellWriter);
