@@ -69,7 +69,7 @@ export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): 
   const embedding = embeddingOf(doc);
   if (embedding) {
     return embedding.pieces.flatMap((p) => checkDocument(p.doc, { ...options, fixes: true, blockPaths: undefined }).map((f) => {
-      const m: Finding = { ...f, span: mapSpan(p, f.span) };
+      const m: Finding = { ...f, span: mapSpan(p, f.span), ...(p.where ? { message: `${p.where(f.span.offset)}: ${f.message}` } : {}) };
       if (f.fixes) m.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => mapEdit(p, e)) }));
       delete m.blockPath;
       return m;

@@ -17,6 +17,7 @@ import { rule as engineType } from './rules/dialect-engine-type';
 import { rule as legacySubscript } from './rules/dialect-legacy-subscript';
 import { parseModelfile } from './parse/modelfile';
 import { parseMarkdown } from './parse/markdown';
+import { parseNotebook } from './parse/notebook';
 import { numCtxAboveModel, ropeParamRemoved } from './rules/dialect-ollama';
 
 export { initPython, isPythonReady, PYTHON_WASM_FILES, type PythonInitOptions };
@@ -43,6 +44,7 @@ export function registerDialects(): void {
   registerParser('shell', (uri, text) => parseShell(uri, text));
   registerParser('modelfile', parseModelfile);
   registerParser('markdown', parseMarkdown);
+  registerParser('notebook', parseNotebook);
   registerWriter('python', pythonWriter);
   registerWriter('yaml', yamlWriter);
   registerWriter('shell', shellWriter);

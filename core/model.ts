@@ -7,7 +7,7 @@ export interface Span {
   length: number;
 }
 
-export type Dialect = 'json' | 'python' | 'yaml' | 'shell' | 'modelfile' | 'markdown';
+export type Dialect = 'json' | 'python' | 'yaml' | 'shell' | 'modelfile' | 'markdown' | 'notebook';
 
 export type LiteralKind = 'number' | 'string' | 'boolean' | 'null' | 'object' | 'array' | 'unknown';
 

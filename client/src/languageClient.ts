@@ -6,11 +6,15 @@ import { parseSettings } from './config';
 
 export const LANGUAGES = ['json', 'jsonc', 'python', 'yaml', 'shellscript', 'dockerfile', 'makefile'] as const;
 
-export const DOCUMENT_SELECTOR = LANGUAGES.flatMap((language) => [
-  { scheme: 'file', language },
-  { scheme: 'untitled', language },
-  { scheme: 'vscode-vfs', language },
-]);
+export const DOCUMENT_SELECTOR = [
+  ...LANGUAGES.flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+    { scheme: 'vscode-vfs', language },
+  ]),
+  // Jupyter notebook code cells reach the server as Python documents of this scheme.
+  { scheme: 'vscode-notebook-cell', language: 'python' },
+];
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;

@@ -11,6 +11,8 @@ export interface EmbeddedPiece {
   map(offset: number): number;
   /** The container text that replaces `newText` written at piece offsets (escaping for notebooks). */
   encode(newText: string): string;
+  /** Where a piece offset is, for people ("cell 3, line 2"), when the container's own lines do not say it. */
+  where?(offset: number): string;
 }
 
 export interface EmbeddingData {

@@ -26,6 +26,7 @@ export function detectDialect(uri: string, languageId?: string): Dialect | undef
   if (/\.jsonc?$/.test(name)) return 'json';
   if (/\.py$/.test(name)) return 'python';
   if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (/\.ipynb$/.test(name)) return 'notebook';
   if (name === 'readme.md' || /(^|[._-])model[_-]?card[^/]*\.md$/.test(name)) return 'markdown';
   if (name === 'modelfile' || /\.modelfile$/.test(name) || /^modelfile\.[\w.-]+$/.test(name)) return 'modelfile';
   if (/\.(sh|bash|zsh|mk|dockerfile)$/.test(name) || /^(dockerfile|containerfile)(\..+)?$/.test(name) || /^(gnu)?makefile$/.test(name)) return 'shell';
