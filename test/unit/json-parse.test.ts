@@ -72,7 +72,9 @@ test('dialect detection and parser registry', () => {
   assert.equal(detectDialect('file:///a/train.py'), 'python');
   assert.equal(detectDialect('file:///a/r.yaml'), 'yaml');
   assert.equal(detectDialect('file:///a/serve.sh'), 'shell');
-  assert.equal(detectDialect('file:///a/readme.md'), undefined);
+  assert.equal(detectDialect('file:///a/notes.md'), undefined);
+  // A README is a model card (fenced code is read); one without code is not relevant.
+  assert.equal(detectDialect('file:///a/readme.md'), 'markdown');
   assert.equal(parseDocument('file:///a/readme.md', '# hi').relevant, false);
   registerParser('shell', (uri, text) => ({ uri, text, dialect: 'shell', relevant: text.includes('rope'), blocks: [] }));
   assert.equal(parseDocument('file:///a/run.sh', 'vllm serve --rope-scaling x').relevant, true);

@@ -9,6 +9,8 @@ import { memoryIO } from './cli-io';
 import { GOLDEN_VERSIONS, loadGolden } from './golden-fixtures';
 import type { ExplainResult } from '../../core/explain';
 import { detectDialect } from '../../core/parse/index';
+// The CLI registers every dialect; so does this test, so recipes, launch files and model cards are explained too.
+import '../../core/dialects';
 
 const root = join(import.meta.dirname, '..', '..');
 
