@@ -7,7 +7,8 @@ import { fix, make } from './util';
 
 /** Types each engine accepts for a rope block given on its command line. */
 export const ENGINE_TYPES: Partial<Record<Engine, readonly string[]>> = {
-  vllm: ['default', 'linear', 'dynamic', 'yarn', 'deepseek_yarn', 'longrope', 'su', 'llama3', 'mrope', 'dual_chunk_attention', 'llama4', 'ntk'],
+  // The union over vLLM releases (ledger: vllm.rope-types): a type some release accepts is not flagged.
+  vllm: ['default', 'linear', 'dynamic', 'yarn', 'deepseek_yarn', 'deepseek_llama_scaling', 'longrope', 'su', 'llama3', 'mrope', 'dual_chunk_attention', 'llama4', 'mllama4', 'ntk', 'xdrope', 'openpangu'],
   sglang: ['default', 'linear', 'dynamic', 'yarn', 'deepseek_yarn', 'longrope', 'su', 'llama3', 'mrope', 'dual_chunk_attention', 'llama4', 'ntk'],
   'llama.cpp': ['none', 'linear', 'yarn'],
   tgi: ['linear', 'dynamic'],
@@ -22,7 +23,7 @@ export const rule: Rule = {
   docs: {
     summary: 'The serving engine does not implement this rope type.',
     why: 'The engine refuses the flag or the config at start-up (TGI\'s launcher: "invalid value \'yarn\' for \'--rope-scaling\'"; vLLM: "Unknown RoPE scaling type"), or — llama.cpp — has no runtime form of it.',
-    frameworks: 'vLLM/SGLang get_rope: default, linear, dynamic, yarn, deepseek_yarn, longrope (su), llama3, mrope, dual_chunk_attention, llama4, ntk. llama.cpp --rope-scaling: none, linear, yarn (llama3 factors are baked into the GGUF at conversion; no dynamic NTK). TGI launcher --rope-scaling / ROPE_SCALING: linear, dynamic only in every release through v3.3.7 (PR #2078, which added yarn, was not merged); the TGI server reads yarn, llama3 and longrope blocks from config.json.',
+    frameworks: 'vLLM get_rope (types over its releases): default, linear, dynamic, ntk, yarn, deepseek_yarn, deepseek_llama_scaling, longrope (su), llama3, mrope, llama4 / mllama4, xdrope, openpangu, dual_chunk_attention; SGLang\'s copy (adapted from vLLM 0.6.6): the older set. llama.cpp --rope-scaling: none, linear, yarn (llama3 factors are baked into the GGUF at conversion; no dynamic NTK). TGI launcher --rope-scaling / ROPE_SCALING: linear, dynamic only in every release through v3.3.7 (PR #2078, which added yarn, was not merged); the TGI server reads yarn, llama3 and longrope blocks from config.json.',
     fix: 'Use a type the engine supports: llama.cpp → yarn or linear; TGI launcher → linear or dynamic, or put a yarn block in config.json (the server reads it).',
   },
   check(block, ctx) {
