@@ -7,6 +7,7 @@ import { featuresFor, LATEST_VERSION, parseVersion } from './versions';
 import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
 import { analysisFailed } from './rules/analysis-failed';
+import { embeddingOf, mapEdit, mapSpan } from './parse/embedded';
 
 export interface CheckOptions {
   /** transformers version whose behaviour the messages describe ("5.15.0", "4.45", "latest"). */
@@ -74,6 +75,16 @@ function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>)
 /** Findings for a document, sorted by position; not-relevant documents give []. */
 export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): Finding[] {
   if (!doc.relevant) return [];
+  // Model cards and notebooks: each embedded piece is checked in its own dialect, spans and fixes mapped back.
+  const embedding = embeddingOf(doc);
+  if (embedding) {
+    return embedding.pieces.flatMap((p) => checkDocument(p.doc, { ...options, fixes: true, blockPaths: undefined }).map((f) => {
+      const m: Finding = { ...f, span: mapSpan(p, f.span), ...(p.where ? { message: `${p.where(f.span.offset)}: ${f.message}` } : {}) };
+      if (f.fixes) m.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => mapEdit(p, e)) }));
+      delete m.blockPath;
+      return m;
+    })).sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
+  }
   const fixes = eagerFixes(doc, options.fixes);
   const ctx = ruleContext(doc, options.transformersVersion, fixes);
   const blockPaths = options.blockPaths ? new Set(options.blockPaths) : undefined;

@@ -400,6 +400,7 @@ export class PreviewEngine {
       r.policy === 'per-length'
         ? `factor policy per-length: each built-in method uses s = max(1, L/${this.mini.originalLength}) at length L`
         : `factor policy static: every built-in method uses s = ${r.staticFactor} at every length`,
+      // ledger: transformers.dynamic
       `dynamic = transformers' dynamic NTK with factor s, recomputed for the sequence length: base·((s·L/L0) − (s−1))^(d/(d−2)) for L > L0, unchanged at L ≤ L0`,
       `ntk = static NTK-aware: base·s^(d/(d−2)); yarn: beta_fast 32, beta_slow 1, attention 0.1·ln(s)+1; llama3: low_freq_factor 1, high_freq_factor 4; original length L0 = ${this.mini.originalLength}`,
     ];
