@@ -8,6 +8,7 @@ import { LineIndex } from './edits';
 import { isSuppressed, suppressionsFor } from './suppress';
 import { analysisFailed } from './rules/analysis-failed';
 import { MAX_NESTING } from './parse/size-guard';
+import { embeddingOf, mapEdit, mapSpan } from './parse/embedded';
 
 export interface CheckOptions {
   /** transformers version whose behaviour the messages describe ("5.15.0", "4.45", "latest"). */
@@ -75,6 +76,16 @@ function runRule(rule: Rule, ctx: RuleContext, blockPaths?: ReadonlySet<string>)
 /** Findings for a document, sorted by position; not-relevant documents give []. */
 export function checkDocument(doc: ParsedDocument, options: CheckOptions = {}): Finding[] {
   if (!doc.relevant) return [];
+  // Model cards and notebooks: each embedded piece is checked in its own dialect, spans and fixes mapped back.
+  const embedding = embeddingOf(doc);
+  if (embedding) {
+    return embedding.pieces.flatMap((p) => checkDocument(p.doc, { ...options, fixes: true, blockPaths: undefined }).map((f) => {
+      const m: Finding = { ...f, span: mapSpan(p, f.span), ...(p.where ? { message: `${p.where(f.span.offset)}: ${f.message}` } : {}) };
+      if (f.fixes) m.fixes = f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => mapEdit(p, e)) }));
+      delete m.blockPath;
+      return m;
+    })).sort((a, b) => a.span.offset - b.span.offset || a.ruleId.localeCompare(b.ruleId));
+  }
   // A document cut by the size or nesting guard gets no quick fixes: writers edit the whole text, which was not parsed.
   const cut = doc.analysedLength !== undefined;
   const fixes = !cut && eagerFixes(doc, options.fixes);

@@ -103,8 +103,11 @@ export function convertBlock(block: BlockFacts, target: ConvertTarget): Conversi
         words.push('--hf-overrides', JSON.stringify(overrides));
         if (theta !== undefined && block.context.ropeTheta?.source !== 'known-model') words.push('--rope-theta', String(theta));
         if (length !== undefined) words.push('--max-model-len', String(length));
-        if (type === 'yarn') notes.push('vLLM applies YaRN statically (every length).');
+        if (type === 'yarn') notes.push('vLLM applies YaRN statically (every length).'); // ledger: vllm.static-scaling
       } else {
+        // ledger: sglang.context-length, sglang.override-replaces — SGLang keeps max_position_embeddings as the
+        // context for a block with original_max_position_embeddings, so the override raises it too.
+        if (type === 'yarn' && omp !== undefined && length !== undefined) overrides['max_position_embeddings'] = length;
         words.push('--json-model-override-args', JSON.stringify(overrides));
         if (length !== undefined) words.push('--context-length', String(length));
       }
@@ -123,18 +126,18 @@ export function convertBlock(block: BlockFacts, target: ConvertTarget): Conversi
           if (bf !== undefined && bf !== 32) words.push('--yarn-beta-fast', String(bf));
           if (bs !== undefined && bs !== 1) words.push('--yarn-beta-slow', String(bs));
           if (p['attention_factor'] !== undefined || p['mscale'] !== undefined) {
-            notes.push('attention_factor/mscale have no exact llama.cpp flag (ggml applies 0.1·ln(1/freq_scale)+1 itself).');
+            notes.push('attention_factor/mscale have no exact llama.cpp flag (ggml applies 0.1·ln(1/freq_scale)+1 itself).'); // ledger: llama.cpp.yarn-mscale
             exact = false;
           }
         }
       } else if (type === 'dynamic') {
-        notes.push('llama.cpp has no dynamic NTK; an approximation raises --rope-freq-base to θ·factor^(d/(d-2)).');
+        notes.push('llama.cpp has no dynamic NTK; an approximation raises --rope-freq-base to θ·factor^(d/(d-2)).'); // ledger: llama.cpp.baked-factors
         return out('', false);
       } else if (type === 'llama3' || type === 'longrope') {
-        notes.push(`${type} factors are baked into the GGUF at conversion (convert_hf_to_gguf.py); no flags are needed.`);
+        notes.push(`${type} factors are baked into the GGUF at conversion (convert_hf_to_gguf.py); no flags are needed.`); // ledger: llama.cpp.baked-factors
         return out('', false);
       } else if (type !== undefined && type !== 'default') {
-        notes.push(`llama.cpp has no rope type ${type}.`);
+        notes.push(`llama.cpp has no rope type ${type}.`); // ledger: llama.cpp.rope-flags
         return out('', false);
       }
       if (theta !== undefined && block.context.ropeTheta?.source !== 'known-model') words.push('--rope-freq-base', String(theta));
@@ -142,11 +145,11 @@ export function convertBlock(block: BlockFacts, target: ConvertTarget): Conversi
       return flags(words, exact);
     }
     case 'tgi': {
-      if (type === 'linear' || type === 'dynamic' || type === 'yarn') {
-        if (type === 'yarn') notes.push('--rope-scaling yarn needs TGI ≥ 2.1; YaRN models are detected from config.json anyway.');
-        return flags(['--rope-scaling', type, ...(factor !== undefined ? ['--rope-factor', String(factor)] : [])], type !== 'yarn' || omp === undefined);
+      // ledger: tgi.launcher-rope-flag, tgi.config-rope-types
+      if (type === 'linear' || type === 'dynamic') {
+        return flags(['--rope-scaling', type, ...(factor !== undefined ? ['--rope-factor', String(factor)] : [])]);
       }
-      notes.push(`TGI reads ${type ?? 'this block'} from config.json; it has no launcher flag for it.`);
+      notes.push(`TGI's launcher --rope-scaling takes linear or dynamic only; the server reads ${type ?? 'this block'} from config.json, so write the block there.`); // ledger: tgi.launcher-rope-flag, tgi.config-rope-types
       return out('', false);
     }
     default:

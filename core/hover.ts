@@ -81,7 +81,8 @@ export function contextReach(block: RopeBlock, features: VersionFeatures): Conte
       }
       const r = out(original, useBlock ? 'original_max_position_embeddings' : 'max_position_embeddings', used);
       if (r.effective !== undefined && mpe !== undefined && mpe < r.effective) {
-        notes.push(`\`max_position_embeddings\` (${fmt(mpe)}) is below the YaRN context: engines that cap generation there stop early.`);
+        // ledger: sglang.context-length, tgi.max-total-tokens, transformers.generate-no-cap
+        notes.push(`\`max_position_embeddings\` (${fmt(mpe)}) is below the YaRN context: SGLang and TGI take their context length from it (transformers' generate() does not stop there).`);
       }
       return r;
     }
@@ -117,12 +118,15 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
   if (type === undefined) {
     lines.push(
       features.missingTypeRaises
+        // ledger: transformers.missing-type
         ? `No \`rope_type\`: transformers ${version} raises \`KeyError\` (missing required key 'rope_type').`
+        // ledger: transformers.missing-type
         : `No \`rope_type\`: transformers ${version} treats the block as \`default\` and **drops the scaling**.`,
     );
     return lines.join('\n\n');
   }
   const summary = ROPE_TYPE_DOCS[type];
+  // ledger: transformers.rope-types
   lines.push(summary ? `${mdCode(type)} — ${summary}` : `${mdCode(type)} — not a rope type transformers knows: model init fails with \`KeyError\` unless the model's own code handles it.`);
   if (summary && !features.ropeTypes.includes(type) && type !== 'default') {
     lines.push(`transformers ${version} does not know ${mdCode(type)}.`);
@@ -137,11 +141,13 @@ export function blockSummary(block: RopeBlock, options: HoverOptions = {}): stri
     const mpe = block.context.maxPositionEmbeddings?.value;
     // Llama 3.1 declares 131,072 over 8,192 × 8: say so rather than leave two numbers unexplained.
     const declared = typeof mpe === 'number' && mpe !== ec.effective ? ` The config declares max_position_embeddings = ${fmt(mpe)}.` : '';
+    // ledger: transformers.yarn-factor-rule, vllm.max-model-len
     lines.push(`Effective context (transformers ${version}): ${fmt(ec.original)} × ${fmt(ec.factor)} = **${fmt(ec.effective)}** tokens (${ec.originalFrom} × factor).${declared}${vllmPart}`);
   } else if (type === 'default' && ec.effective !== undefined) {
     lines.push(`Context: ${fmt(ec.effective)} tokens (max_position_embeddings).`);
   }
   if (ec.notes.length) lines.push(`transformers ${version}: ${ec.notes.join(' ')}`);
+  // ledger: transformers.yarn-factor-rule
   else lines.push(`transformers ${version} uses the block as written.`);
   if (math) lines.push(`Per dimension: ${summaryText(math.result, math.dims, { transformers: null, vllm: null, llamaCpp: { ctxSize: null, flags: [] }, notes: [] }, math.versionLabel)}`);
   else if (problem) lines.push(`Per dimension: not computed (${mdText(problem)}).`);

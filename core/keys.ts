@@ -19,6 +19,7 @@ export const ROPE_TYPE_DOCS: Record<string, string> = ownTable({
   yarn: 'YaRN: high frequencies kept, low frequencies divided by `factor`, a ramp in between (beta_fast/beta_slow), plus an attention temperature.',
   longrope: 'LongRoPE (Phi-3/Phi-3.5/Phi-4-mini): per-dimension short_factor/long_factor lists, long ones past original_max_position_embeddings.',
   llama3: 'Llama 3.1 scaling: wavelengths longer than omp/low_freq_factor divided by `factor`, shorter than omp/high_freq_factor kept, smooth in between.',
+  // ledger: transformers.proportional
   proportional: 'transformers 5 only (Gemma-4 family): rotates part of the head (partial_rotary_factor) with frequencies over head_dim, divided by `factor`.',
 });
 
@@ -34,24 +35,31 @@ export const LEGACY_TYPES: Record<string, string> = ownTable({
 
 /** Every rope key transformers (any release) or a common engine reads, with a description. */
 export const KEY_DOCS: Record<string, string> = ownTable({
+  // ledger: transformers.rope-types
   rope_type: 'Which RoPE method: default, linear, dynamic, yarn, longrope, llama3 (transformers 5 adds proportional).',
+  // ledger: transformers.type-key
   type: 'Legacy name of `rope_type` (before transformers 4.43). 4.43+ copies it to `rope_type`; some tools read only one of the two.',
   factor: 'Scaling factor: extended context / original context (float ≥ 1).',
   original_max_position_embeddings: 'The pre-scaling (native) context length the model was trained with.',
   attention_factor: 'YaRN/LongRoPE attention temperature multiplying cos/sin; computed from `factor` when absent (YaRN: 0.1·ln(factor)+1).',
   beta_fast: 'YaRN: dimensions rotating more than beta_fast times over the original context are kept (default 32).',
   beta_slow: 'YaRN: dimensions rotating fewer than beta_slow times are fully interpolated (default 1).',
+  // ledger: transformers.yarn-keys
   mscale: 'YaRN (DeepSeek): attention factor = mscale(factor, mscale)/mscale(factor, mscale_all_dim) when both are set (transformers 4.51+).',
   mscale_all_dim: 'YaRN (DeepSeek): see mscale; ignored unless both mscale and mscale_all_dim are set.',
+  // ledger: transformers.yarn-keys
   truncate: 'YaRN (gpt-oss): false keeps the correction range un-rounded (transformers 4.55+; default true).',
   short_factor: 'LongRoPE: per-dimension divisors used up to original_max_position_embeddings (rotary_dim/2 numbers).',
   long_factor: 'LongRoPE: per-dimension divisors used past original_max_position_embeddings (rotary_dim/2 numbers).',
   low_freq_factor: 'Llama 3: wavelengths longer than omp/low_freq_factor are divided by `factor` (Meta: 1.0).',
   high_freq_factor: 'Llama 3: wavelengths shorter than omp/high_freq_factor are kept (Meta: 4.0).',
+  // ledger: transformers.v5-rope-parameters
   rope_theta: 'RoPE base. transformers 5 reads it inside `rope_parameters`; 4.x reads the top-level `rope_theta`.',
+  // ledger: transformers.v5-rope-parameters
   partial_rotary_factor: 'Fraction of the head that is rotated. transformers 5 reads it inside `rope_parameters`; 4.x at the top level.',
   mrope_section: 'Qwen2-VL multimodal RoPE split (temporal, height, width); read by the model class, not by the rope validator.',
-  finetuned: 'llama.cpp only (GGUF `rope.scaling.finetuned`, written by the NousResearch YaRN models); transformers ignores it.',
+  // ledger: llama.cpp.finetuned-flag, transformers.received-keys
+  finetuned: 'written by the NousResearch YaRN models; llama.cpp\'s legacy converter copied it to GGUF `rope.scaling.finetuned`, which the Llama graph does not read (Granite uses it to switch RoPE on); transformers ignores it.',
 });
 
 /** Keys whose values transformers 4.x wants as floats (it warns "must be a float" for ints). */
@@ -93,7 +101,8 @@ export const KEY_ALIASES: Record<string, string> = ownTable({
 
 /** Keys only another engine reads (explained instead of "did you mean"). */
 export const FOREIGN_KEYS: Record<string, string> = ownTable({
-  finetuned: 'llama.cpp',
+  // ledger: llama.cpp.finetuned-flag
+  finetuned: "llama.cpp's legacy GGUF converter (and only Granite's graph acts on it)",
 });
 
 /** Keys harmless to transformers' validator in practice (model classes read them). */

@@ -3,11 +3,15 @@
 // Llama-2: the fixture is the first HF upload (2048); the current HF config says 4096, used here.
 // Qwen2.5-7B-Instruct: its config has no rope block; the README's YaRN snippet is what users paste in.
 import type { ContextValue, ModelContext } from './model';
+import { catalogueById } from './catalogue/match';
+import type { CatalogueEntry } from './catalogue/types';
 
 export interface KnownModel {
   ids: string[];
-  /** The research fixture the facts come from. */
-  fixture: string;
+  /** The research fixture the facts come from (curated entries), or the catalogue source (core/catalogue). */
+  fixture?: string;
+  source?: CatalogueEntry['source'];
+  positions?: CatalogueEntry['positions'];
   modelType?: string;
   maxPositionEmbeddings?: number;
   ropeTheta?: number;
@@ -48,9 +52,31 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
 const BY_ID = new Map<string, KnownModel>();
 for (const m of KNOWN_MODELS) for (const id of m.ids) BY_ID.set(id.toLowerCase(), m);
 
-/** Looks a model id up (case-insensitive; a trailing revision "@main" or a local "models--" path is not resolved). */
+function fromCatalogue(m: CatalogueEntry): KnownModel {
+  const { ids, source, positions, modelType, maxPositionEmbeddings, ropeTheta, hiddenSize, numAttentionHeads, headDim, partialRotaryFactor, qkRopeHeadDim, originalMaxPositionEmbeddings, rope } = m;
+  const k: KnownModel = { ids, source, positions };
+  if (modelType !== undefined) k.modelType = modelType;
+  if (maxPositionEmbeddings !== undefined && (m.lengthKey === undefined || m.lengthKey === 'max_position_embeddings')) k.maxPositionEmbeddings = maxPositionEmbeddings;
+  if (ropeTheta !== undefined) k.ropeTheta = ropeTheta;
+  if (hiddenSize !== undefined) k.hiddenSize = hiddenSize;
+  if (numAttentionHeads !== undefined) k.numAttentionHeads = numAttentionHeads;
+  if (headDim !== undefined) k.headDim = headDim;
+  if (partialRotaryFactor !== undefined) k.partialRotaryFactor = partialRotaryFactor;
+  if (qkRopeHeadDim !== undefined) k.qkRopeHeadDim = qkRopeHeadDim;
+  if (originalMaxPositionEmbeddings !== undefined) k.originalMaxPositionEmbeddings = originalMaxPositionEmbeddings;
+  if (rope !== undefined) k.rope = rope;
+  return k;
+}
+
+/**
+ * Looks a model id up (case-insensitive; a trailing revision "@main" or a local "models--" path is not resolved):
+ * the curated list above first, then the catalogue of published configs (core/catalogue).
+ */
 export function knownModel(id: string): KnownModel | undefined {
-  return BY_ID.get(id.trim().toLowerCase());
+  const curated = BY_ID.get(id.trim().toLowerCase());
+  if (curated) return curated;
+  const c = catalogueById(id);
+  return c ? fromCatalogue(c) : undefined;
 }
 
 /** The pre-scaling context length of a known model: the block's original length, else max_position_embeddings. */

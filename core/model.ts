@@ -5,13 +5,15 @@ import type { JsonDialectData } from './parse/json';
 import type { PythonData } from './parse/python';
 import type { ShellData } from './parse/shell';
 import type { YamlData } from './parse/yaml';
+import type { ModelfileData } from './parse/modelfile';
+import type { EmbeddingData } from './parse/embedded';
 
 export interface Span {
   offset: number;
   length: number;
 }
 
-export type Dialect = 'json' | 'python' | 'yaml' | 'shell';
+export type Dialect = 'json' | 'python' | 'yaml' | 'shell' | 'modelfile' | 'markdown' | 'notebook';
 
 export type LiteralKind = 'number' | 'string' | 'boolean' | 'null' | 'object' | 'array' | 'unknown';
 
@@ -114,8 +116,9 @@ export type ParsedDocument =
   | ParsedAs<'python', PythonData>
   | ParsedAs<'yaml', YamlData>
   | ParsedAs<'shell', ShellData>
-  // Dialects without parse products of their own.
-  | ParsedAs<Exclude<Dialect, 'json' | 'python' | 'yaml' | 'shell'>, never>;
+  | ParsedAs<'modelfile', ModelfileData>
+  // Containers of other dialects' code (fenced code in a model card, notebook cells).
+  | ParsedAs<'markdown' | 'notebook', EmbeddingData>;
 
 export function fieldOf(block: RopeBlock, key: string): SourceField | undefined {
   return block.fields.find((f) => f.key === key);

@@ -26,6 +26,8 @@ export const CONFIG_FILES = ['ropelens.toml', 'pyproject.toml'] as const;
 
 const LEVELS: readonly RuleLevel[] = ['error', 'warning', 'information', 'hint', 'off'];
 const VERSION_KEYS = ['transformers-version', 'transformers_version', 'transformersVersion'];
+/** The keys named in the message for an unknown one (the spelling the docs use). */
+const KNOWN_KEYS = [VERSION_KEYS[0], 'rules', 'exclude', 'per-file-ignores'];
 
 function isTable(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Date);
@@ -92,7 +94,7 @@ export function parseProjectConfig(text: string, fileName: string): ProjectConfi
           out.perFileIgnores[glob] = [...new Set(list)];
         }
       }
-    } else out.problems.push(`${where}: unknown key "${key}" (known: transformers-version, rules, exclude, per-file-ignores)`);
+    } else out.problems.push(`${where}: unknown key "${key}" (known: ${KNOWN_KEYS.join(', ')})`);
   }
   return out;
 }

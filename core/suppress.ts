@@ -1,4 +1,4 @@
-// Suppression comments for dialects with comments (Python, YAML, shell):
+// Suppression comments for dialects with comments (Python, YAML, shell, Ollama Modelfiles):
 //   # ropelens-disable-next-line <rule-id>[, ...]    (no ids: every rule)
 //   # ropelens-disable-file <rule-id>[, ...]
 // Pure; each dialect with comments has a test for whether a `#` really starts a comment (not inside a string).
@@ -26,7 +26,7 @@ function hashComment(text: string, offset: number): boolean {
 }
 
 /** How each dialect with comments tells a real comment from a `#` in a string. */
-const COMMENT_TESTS: Partial<Record<Dialect, CommentTest>> = { python: hashComment, yaml: hashComment, shell: hashComment };
+const COMMENT_TESTS: Partial<Record<Dialect, CommentTest>> = { python: hashComment, yaml: hashComment, shell: hashComment, modelfile: hashComment };
 
 export function hasComments(dialect: Dialect): boolean {
   return COMMENT_TESTS[dialect] !== undefined;

@@ -142,6 +142,25 @@ export function formatVersion(v: TransformersVersion): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 
+/** The first transformers release with rope scaling (ledger: transformers.rope-scaling-introduced). */
+export const FIRST_ROPE_SCALING_VERSION = '4.31.0';
+
+/**
+ * Why a `--transformers` / `ropelens.transformersVersion` value cannot be used, or undefined when it can:
+ * not a version, or a release before rope scaling existed (nothing RoPE Lens says would be true of it).
+ */
+export function versionError(text: string): string | undefined {
+  if (text.trim() === 'latest') return undefined;
+  const v = parseVersion(text);
+  // ledger: transformers.rope-scaling-introduced
+  if (!v) return `"${text}" is not a transformers version (use e.g. 5.15.0, 4.57 or latest)`;
+  if (compareVersions(v, parseVersion(FIRST_ROPE_SCALING_VERSION)!) < 0) {
+    // ledger: transformers.rope-scaling-introduced
+    return `transformers ${formatVersion(v)} has no rope scaling: rope_scaling first appeared in ${FIRST_ROPE_SCALING_VERSION} (PR #24653), so there is nothing to check against it`;
+  }
+  return undefined;
+}
+
 /** Features of a version string ("4.45", "v5.15.0", "latest"); unknown text falls back to the latest. */
 export function featuresFor(version: string | TransformersVersion | undefined): VersionFeatures {
   const v = typeof version === 'string' ? parseVersion(version === 'latest' ? LATEST_VERSION : version) : version;

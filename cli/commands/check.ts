@@ -8,7 +8,7 @@ import { allRules } from '../../core/rules/index';
 import { REPO_URL, ruleDocUrl } from '../../common/links';
 import { syntaxErrorFindings } from '../../core/rules/syntax-error';
 import type { Severity } from '../../core/rules/types';
-import { parseVersion } from '../../core/versions';
+import { parseVersion, versionError } from '../../core/versions';
 import { dirname, join, resolve } from 'node:path';
 import type { CheckOptions } from '../../core/check';
 import { collectFiles, type Skipped } from '../files';
@@ -50,6 +50,8 @@ function parseArgs(argv: string[]): Args | string {
     } else if (flag === '--transformers') {
       const v = value();
       if (!v || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version such as 5.15.0 or 4.57 (got ${v ?? 'nothing'})`;
+      const bad = versionError(v);
+      if (bad) return `--transformers ${v}: ${bad}`;
       args.transformers = v;
     } else if (flag === '--max-warnings') {
       const v = value();

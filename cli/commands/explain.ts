@@ -4,8 +4,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { explainDocument, renderExplainText, type ExplainOptions } from '../../core/explain';
 import { detectDialect, parseDocument } from '../../core/parse/index';
-import { parseVersion } from '../../core/versions';
+import { parseVersion, versionError } from '../../core/versions';
 import { boundedInt, MAX_CONTEXT_LENGTH } from '../../core/limits';
+import { compareWithConfig, ggufConfigText, ggufRope } from '../../core/gguf/rope';
+import { readGgufMetadata } from '../../host/gguf';
 import { EXIT_OK, EXIT_USAGE, type CliCommand } from '../io';
 import { parseOrExit, walkArgs } from '../args';
 import { versionChoice } from '../project';
@@ -37,6 +39,8 @@ function parseArgs(argv: readonly string[]): Args | string {
     } else if (a === '--transformers') {
       const v = value();
       if (v === undefined || (v !== 'latest' && !parseVersion(v))) return `--transformers needs a version like 4.45 or 5.15.0, got ${v ?? 'nothing'}`;
+      const bad = versionError(v);
+      if (bad) return `--transformers ${v}: ${bad}`;
       flagVersion = v;
     } else if (a === '--stdin-filename') {
       stdinFilename = value();
@@ -68,8 +72,9 @@ export const run: CliCommand = async (argv, io) => {
   }
   const path = isAbsolute(name) ? name : resolve(io.cwd, name);
   const uri = pathToFileURL(path).href;
+  if (/\.gguf$/i.test(path)) return explainGguf(path, args, io);
   if (!detectDialect(uri)) {
-    io.stderr(`ropelens explain: ${name}: not a file RoPE Lens reads (.json, .py, .yaml, .sh, Dockerfile, Makefile)\n`);
+    io.stderr(`ropelens explain: ${name}: not a file RoPE Lens reads (.json, .py, .yaml, .sh, Dockerfile, Makefile, Modelfile, README.md, .ipynb, .gguf)\n`);
     return EXIT_USAGE;
   }
   if (!stdin) {
@@ -89,3 +94,36 @@ export const run: CliCommand = async (argv, io) => {
   io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : header + renderExplainText(result, stdin ? (args.stdinFilename ?? '<stdin>') : args.file));
   return EXIT_OK;
 };
+
+/** `explain model.gguf`: the header's rope keys, explained as the config they stand for, compared with a config.json beside it. */
+async function explainGguf(path: string, args: { json: boolean; file: string; opts: ExplainOptions }, io: Parameters<CliCommand>[1]): Promise<number> {
+  let meta: Record<string, unknown>;
+  try {
+    meta = await readGgufMetadata(path);
+  } catch (e) {
+    io.stderr(`ropelens explain: ${args.file}: not a readable GGUF header (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`);
+    return EXIT_USAGE;
+  }
+  const g = ggufRope(meta);
+  if (typeof g === 'string') {
+    io.stderr(`ropelens explain: ${args.file}: ${g}\n`);
+    return EXIT_USAGE;
+  }
+  const text = ggufConfigText(g);
+  const result = explainDocument(parseDocument(pathToFileURL(`${path}.config.json`).href, text), args.opts);
+  let diffs: string[] | undefined;
+  const beside = resolve(dirname(path), 'config.json');
+  try {
+    diffs = compareWithConfig(g, JSON.parse(io.readFile(beside)) as Record<string, unknown>);
+  } catch {
+    diffs = undefined;
+  }
+  if (args.json) {
+    io.stdout(JSON.stringify({ gguf: g.keys, asConfig: JSON.parse(text) as unknown, ...result, ...(diffs ? { configDifferences: diffs } : {}) }, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const lines = [`GGUF header (${g.arch}):`, ...Object.entries(g.keys).map(([k, v]) => `  ${k} = ${JSON.stringify(v)}`), ''];
+  if (diffs) lines.push(diffs.length ? `Differences from ${beside}:` : `Matches ${beside}.`, ...diffs.map((d) => `  ${d}`), '');
+  io.stdout(lines.join('\n') + '\n' + renderExplainText(result, args.file));
+  return EXIT_OK;
+}

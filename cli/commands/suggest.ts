@@ -2,7 +2,7 @@
 // the "Extend context…" advisor (core/advisor) by default: recommendation, reason, notes, warnings and the change as a
 // diff (or written with --write). `--method yarn` forces the plain YaRN extension (the earlier behaviour).
 import { parseContextLength } from '../../common/settings';
-import { adviseFor, extendYarn, isEngine } from '../../core/advisor/apply';
+import { adviseFor, extendYarn, isEngine, nonRopeAdvice } from '../../core/advisor/apply';
 import { unifiedDiff } from '../../core/advisor/diff';
 import { ENGINE_IDS, ENGINES } from '../../core/advisor/engines';
 import { measureAdvice, nothingToMeasure, withMeasurement, type MeasureOptions, type Measurement } from '../../core/advisor/measure';
@@ -109,6 +109,12 @@ export const run: CliCommand = async (argv, io) => {
   if (!doc.relevant) {
     io.stderr(`ropelens suggest: '${args.file}' does not look like a model config, script, recipe or serving command\n`);
     return EXIT_USAGE;
+  }
+  // ALiBi / learned-position models: advice on their own length limit, nothing to write (issue 13 item 5).
+  const other = nonRopeAdvice(doc, args.target);
+  if (other) {
+    io.stdout(`${other}\n`);
+    return EXIT_OK;
   }
   if (args.method === 'yarn') {
     const res = extendYarn(doc, doc.blocks[0], args.target);

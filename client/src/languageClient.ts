@@ -5,11 +5,15 @@ import { NOTIFY_STATUS, type StatusParams } from '../../common/protocol';
 import { parseSettings } from '../../common/settings';
 import { LANGUAGE_IDS } from '../../core/languages';
 
-export const DOCUMENT_SELECTOR = LANGUAGE_IDS.flatMap((language) => [
-  { scheme: 'file', language },
-  { scheme: 'untitled', language },
-  { scheme: 'vscode-vfs', language },
-]);
+export const DOCUMENT_SELECTOR = [
+  ...LANGUAGE_IDS.flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+    { scheme: 'vscode-vfs', language },
+  ]),
+  // Jupyter notebook code cells reach the server as Python documents of this scheme.
+  { scheme: 'vscode-notebook-cell', language: 'python' },
+];
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;

@@ -11,6 +11,7 @@ import { appendWords } from '../fixes/shell-writer';
 import { commandOf, engineOf, originalContext } from '../context';
 import type { ContextSource, Engine, ParsedDocument, RopeBlock } from '../model';
 import { shellData } from '../parse/shell';
+import { lengthAdvice, nonRopeModel } from '../positions';
 import { unifiedDiff } from './diff';
 import { ENGINES, ENGINE_IDS } from './engines';
 import { AdviceError, methodLabel, recommend, type Advice } from './recommend';
@@ -143,12 +144,23 @@ export function extendYarn(doc: ParsedDocument, block: RopeBlock | undefined, ta
   return { ok: true, edits: res.edits, summary: `${res.summary}.` };
 }
 
+/**
+ * For a model without rotary positions (ALiBi, learned positions): what limits its length and what extends it, in
+ * place of rope advice (there is nothing to scale). Undefined for RoPE models.
+ */
+export function nonRopeAdvice(doc: ParsedDocument, target?: number): string | undefined {
+  const m = nonRopeModel(doc);
+  return m ? lengthAdvice(m, target) : undefined;
+}
+
 /** Advice for the document (or one block) plus the edits that write it and a diff preview. */
 export function adviseFor(doc: ParsedDocument, block: RopeBlock | undefined, req: AdviseRequest): AdviseResult {
   if (!doc.relevant) return { ok: false, error: 'This file does not look like a model config, script, recipe or serving command.' };
   if (!Number.isSafeInteger(req.target) || req.target < 2) return { ok: false, error: `The target length must be a whole number of tokens, got ${String(req.target)}.` };
   if (req.engine !== undefined && !isEngine(req.engine)) return { ok: false, error: `Unknown engine "${String(req.engine)}" (expected ${ENGINE_IDS.join(', ')}).` };
   if (req.steps !== undefined && !(Number.isSafeInteger(req.steps) && req.steps > 0)) return { ok: false, error: `Fine-tuning steps must be a positive whole number, got ${String(req.steps)}.` };
+  const other = nonRopeAdvice(doc, req.target);
+  if (other) return { ok: false, error: other };
   let original: number;
   let originalSource: AdviseOk['originalSource'];
   if (req.original !== undefined) {

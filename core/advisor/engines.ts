@@ -1,4 +1,5 @@
-// What each serving engine can do with rope scaling (../shared/research/other-frameworks.md), as data.
+// What each serving engine can do with rope scaling, as data. Every capability cites the ledger rows it rests on
+// (core/ledger/facts.ts).
 import type { Engine } from '../model';
 
 export type AdvisedMethod = 'none' | 'dynamic' | 'yarn' | 'linear';
@@ -7,16 +8,16 @@ export interface EngineCapabilities {
   label: string;
   /** Methods the engine applies at run time. */
   methods: readonly AdvisedMethod[];
-  /** True when "dynamic" really recomputes with the sequence length (transformers); vLLM/SGLang freeze it at the max length. */
+  /** True when "dynamic" really recomputes with the sequence length (transformers, TGI); vLLM/SGLang freeze it at the max length. */
   dynamicIsDynamic: boolean;
-  /** Reads the YaRN `finetuned` flag (llama.cpp's GGUF `rope.scaling.finetuned`); others ignore it. */
-  readsFinetunedFlag: boolean;
   /** The flag that must be raised to actually serve the longer context, if any. */
   contextFlag?: string;
   /** Other spellings of the same flag (an existing one is rewritten rather than added twice). */
   contextFlagAliases?: readonly string[];
   /** Caveat shown with every recommendation for this engine. */
   note?: string;
+  /** Ledger rows the methods, the flag and the note rest on. */
+  facts: readonly string[];
 }
 
 export const ENGINES: Readonly<Record<Engine, EngineCapabilities>> = {
@@ -24,39 +25,40 @@ export const ENGINES: Readonly<Record<Engine, EngineCapabilities>> = {
     label: 'transformers',
     methods: ['none', 'linear', 'dynamic', 'yarn'],
     dynamicIsDynamic: true,
-    readsFinetunedFlag: false,
+    facts: ['transformers.rope-types', 'transformers.dynamic', 'transformers.yarn-keys'],
   },
   vllm: {
     label: 'vLLM',
     methods: ['none', 'linear', 'dynamic', 'yarn'],
     dynamicIsDynamic: false,
-    readsFinetunedFlag: false,
     contextFlag: '--max-model-len',
     note: 'vLLM applies YaRN statically: the scaled frequencies are used at every length, which costs a little on short inputs.',
+    facts: ['vllm.rope-types', 'vllm.static-scaling', 'vllm.max-model-len'],
   },
   sglang: {
     label: 'SGLang',
     methods: ['none', 'linear', 'dynamic', 'yarn'],
     dynamicIsDynamic: false,
-    readsFinetunedFlag: false,
     contextFlag: '--context-length',
-    note: 'SGLang shares vLLM\'s rotary code: YaRN and "dynamic" are computed once for the maximum length.',
+    note: 'SGLang\'s rotary code is adapted from vLLM\'s: YaRN and "dynamic" are computed once for the maximum length. Its context length stays at max_position_embeddings for a YaRN block with original_max_position_embeddings, so raise max_position_embeddings with the block.',
+    facts: ['sglang.static-scaling', 'sglang.context-length', 'vllm.static-scaling'],
   },
   'llama.cpp': {
     label: 'llama.cpp',
     methods: ['none', 'linear', 'yarn'],
     dynamicIsDynamic: false,
-    readsFinetunedFlag: true,
     contextFlag: '-c',
     contextFlagAliases: ['--ctx-size'],
     note: 'llama.cpp has no dynamic NTK, and scaling does not raise the context by itself: -c must be raised too.',
+    facts: ['llama.cpp.rope-flags', 'llama.cpp.baked-factors'],
   },
   tgi: {
     label: 'TGI',
-    methods: ['none', 'linear', 'dynamic', 'yarn'],
+    // The launcher sets linear or dynamic only; YaRN reaches TGI only as a block in config.json.
+    methods: ['none', 'linear', 'dynamic'],
     dynamicIsDynamic: true,
-    readsFinetunedFlag: false,
-    note: 'TGI accepts --rope-scaling yarn only from release 2.1 (PR #2078); older launchers allow linear and dynamic only.',
+    note: 'TGI\'s launcher --rope-scaling takes linear or dynamic only (through v3.3.7); for YaRN, write the block into the model\'s config.json, which the TGI server reads.',
+    facts: ['tgi.launcher-rope-flag', 'tgi.config-rope-types'],
   },
 };
 

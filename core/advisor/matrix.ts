@@ -27,6 +27,8 @@ export interface MatrixRow {
   reason: string;
   /** Extra advice (memory, quality) for this row. */
   caution?: string;
+  /** Catalogue model ids the reason names, with the rope type it says they use (test: the catalogue agrees). */
+  models?: readonly { id: string; ropeType: string }[];
 }
 
 const MEMORY =
@@ -41,9 +43,11 @@ export const MATRIX: readonly MatrixRow[] = [
   { band: 'up-to-8x', finetune: false, methods: ['dynamic', 'yarn'], reason: 'For zero-shot extension without training, dynamic NTK works surprisingly well up to a few times the trained length; YaRN is the static alternative.' },
   { band: 'up-to-8x', finetune: true, methods: ['yarn', 'linear'], reason: 'When you fine-tune, YaRN converges in fewer steps than Position Interpolation (about 10× fewer tokens in the YaRN paper) and keeps short-context quality better.' },
   { band: 'up-to-32x', finetune: false, methods: ['yarn', 'dynamic'], reason: 'Past about 8× no zero-shot method holds up well; YaRN degrades most gracefully. Plan a short fine-tune if quality matters.', caution: 'Zero-shot at this stretch: expect a clear perplexity rise; fine-tuning is strongly advised.' },
-  { band: 'up-to-32x', finetune: true, methods: ['yarn', 'linear'], reason: 'When you fine-tune, YaRN converges in fewer steps than Position Interpolation and keeps short-context quality better; Llama 3.1 and Qwen use it for 8–32× extensions.' },
+  { band: 'up-to-32x', finetune: true, methods: ['yarn', 'linear'], reason: 'When you fine-tune, YaRN converges in fewer steps than Position Interpolation and keeps short-context quality better; gpt-oss (factor 32 from 4,096) and NousResearch Yarn-Llama-2-128k (factor 32) ship YaRN blocks at this stretch. Llama 3.1 uses its own llama3 rule (factor 8 from 8,192), not YaRN.',
+    models: [{ id: 'openai/gpt-oss-20b', ropeType: 'yarn' }, { id: 'NousResearch/Yarn-Llama-2-7b-128k', ropeType: 'yarn' }, { id: 'meta-llama/Llama-3.1-8B', ropeType: 'llama3' }] },
   { band: 'beyond-32x', finetune: false, methods: ['yarn', 'dynamic'], reason: 'Beyond 32× zero-shot, every RoPE method loses most of its quality; YaRN loses least.', caution: MEMORY },
-  { band: 'beyond-32x', finetune: true, methods: ['yarn', 'linear'], reason: 'YaRN with progressive fine-tuning (extend in stages) is the method used for the largest published extensions.', caution: MEMORY },
+  { band: 'beyond-32x', finetune: true, methods: ['yarn', 'linear'], reason: 'YaRN with progressive fine-tuning (extend in stages) is the method used for the largest published extensions: DeepSeek-V2 and V3 ship YaRN factor 40 (4,096 → 163,840).', caution: MEMORY,
+    models: [{ id: 'deepseek-ai/DeepSeek-V3', ropeType: 'yarn' }, { id: 'deepseek-ai/DeepSeek-V2-Lite', ropeType: 'yarn' }] },
 ];
 
 export function matrixRow(band: RatioBand, finetune: boolean): MatrixRow {

@@ -33,6 +33,8 @@ export interface Advice {
   warnings: string[];
   /** Serving flags to pass alongside the block, e.g. ["--max-model-len", "131072"]. */
   engineFlags: string[];
+  /** Ledger rows (core/ledger/facts.ts) the engine statements in reason, notes and warnings rest on. */
+  facts: string[];
 }
 
 export class AdviceError extends Error {}
@@ -98,6 +100,7 @@ export function recommend(input: AdviceInput): Advice {
   const caps = ENGINES[input.engine];
   const notes: string[] = [];
   const warnings: string[] = [];
+  const facts = new Set<string>(caps.facts);
   const [method, runnerUp] = pickSupported(row.methods, input.engine, notes) as [AdvisedMethod, AdvisedMethod];
   const factor = Math.max(1, ratio);
   const params = blockFor(method, factor, input.originalContext);
@@ -106,13 +109,10 @@ export function recommend(input: AdviceInput): Advice {
   const maxPositionEmbeddings = method === 'yarn' || method === 'linear' ? input.target : input.originalContext;
 
   if (method === 'yarn' && input.finetune) {
-    if (caps.readsFinetunedFlag) {
-      // Not written: transformers warns "Unrecognized keys" about it (the unknown-key finding), and a block RoPE Lens
-      // writes must not raise its own findings. The converter's input is where it belongs.
-      notes.push(`${caps.label} reads a fine-tuned YaRN flag (GGUF rope.scaling.finetuned, which convert_hf_to_gguf.py copies from the block's \`finetuned\`): add \`"finetuned": true\` to the block of the config.json you convert, so the attention temperature matches the fine-tuned model. It is not written here because transformers warns about the key and ignores it.`);
-    } else {
-      warnings.push(`${caps.label} has no flag for fine-tuned YaRN and ignores \`finetuned\`; it always applies the attention temperature 0.1·ln(s)+1 = ${fmt(0.1 * Math.log(factor) + 1)}, which is what YaRN fine-tuning assumes.`);
-    }
+    // ledger: llama.cpp.finetuned-flag, transformers.yarn-keys, vllm.static-scaling — no engine changes YaRN for a
+    // fine-tuned model: the temperature 0.1·ln(s)+1 applies either way, which is what YaRN fine-tuning assumes.
+    for (const id of ['llama.cpp.finetuned-flag', 'transformers.received-keys']) facts.add(id);
+    notes.push(`Fine-tuned YaRN needs no extra key: ${caps.label} applies the attention temperature 0.1·ln(s)+1 = ${fmt(0.1 * Math.log(factor) + 1)} whether or not the model was fine-tuned, which is what YaRN fine-tuning assumes (a \`finetuned\` key is ignored by transformers and by llama.cpp's Llama graph).`);
   }
   if (input.finetune && input.finetuneSteps !== undefined && method !== 'none') {
     const few = input.finetuneSteps < 400;
@@ -131,7 +131,7 @@ export function recommend(input: AdviceInput): Advice {
     `(${input.finetune ? 'with' : 'without'} fine-tuning, served by ${caps.label}): ${row.reason} ` +
     `Recommended: ${METHOD_LABEL[method]}${method === 'none' ? '' : ` with factor ${fmt(factor)}`}; runner-up: ${METHOD_LABEL[runnerUp]}.`;
 
-  return { method, runnerUp, ratio, band, params, maxPositionEmbeddings, reason, notes, warnings, engineFlags };
+  return { method, runnerUp, ratio, band, params, maxPositionEmbeddings, reason, notes, warnings, engineFlags, facts: [...facts] };
 }
 
 function fmt(x: number): string {

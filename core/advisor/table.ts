@@ -64,9 +64,8 @@ export function engineNotesMarkdown(): string {
     const c = ENGINES[e];
     const bits = [`methods: ${c.methods.filter((m) => m !== 'none').map(methodLabel).join(', ')}`];
     if (!c.dynamicIsDynamic && c.methods.includes('dynamic')) bits.push('"dynamic" is computed once for the maximum length (static NTK)');
-    if (c.readsFinetunedFlag) bits.push('reads the fine-tuned YaRN flag (`finetuned`, GGUF `rope.scaling.finetuned`)');
     if (c.contextFlag) bits.push(`context flag \`${c.contextFlag}\` is set to the target`);
-    return `- **${c.label}**: ${bits.join('; ')}.${c.note ? ` ${c.note}` : ''}`;
+    return `- **${c.label}**: ${bits.join('; ')}.${c.note ? ` ${c.note}` : ''} Sources: ${c.facts.map((id) => `\`${id}\``).join(', ')} ([ledger](docs/engine-facts.md)).`;
   }).join('\n');
 }
 

@@ -73,6 +73,7 @@ export function migrateToV5(doc: ParsedDocument): MigrateResult {
     }
     lines.push(`${path || '/'}: rope_parameters (${type}${local ? ', per layer type' : ''})`);
   }
+  // ledger: transformers.v5-rope-parameters
   if (steps.length === 0) return { ok: false, edits: [], summary: 'Nothing to migrate: no transformers 4.x rope settings found.' };
   const edits = editSequence(doc, steps);
   return { ok: edits.length > 0, edits, summary: `Migrated to transformers 5 rope_parameters — ${lines.join('; ')}` };
@@ -100,6 +101,7 @@ export function migrateToV4(doc: ParsedDocument, onlyContainer?: string): Migrat
       const sliding = blocks.find((b) => b.layerType === 'sliding_attention');
       const others = blocks.filter((b) => b !== main && b !== sliding);
       if (!main || others.length > 0) {
+        // ledger: transformers.v5-rope-parameters
         problems.push(`${cfg.path || '/'}: per-layer rope_parameters (${blocks.map((b) => b.layerType).join(', ')}) has no transformers 4.x form`);
         continue;
       }
@@ -137,11 +139,13 @@ export function migrateToV4(doc: ParsedDocument, onlyContainer?: string): Migrat
     lines.push(`${path || '/'}: rope_scaling (${String(type ?? 'default')})`);
   }
   if (steps.length === 0) {
+    // ledger: transformers.v5-rope-parameters
     return { ok: false, edits: [], summary: problems.length ? problems.join('; ') : 'Nothing to migrate: no transformers 5 rope_parameters found.' };
   }
   const edits = editSequence(doc, steps);
   return {
     ok: edits.length > 0, edits,
+    // ledger: transformers.v5-rope-parameters
     summary: `Migrated to transformers 4.x rope_scaling — ${lines.join('; ')}${problems.length ? ` (skipped: ${problems.join('; ')})` : ''}`,
   };
 }

@@ -7,7 +7,8 @@ import { pythonWriter } from './python-writer';
 import { yamlWriter } from './yaml-writer';
 import { shellWriter } from './shell-writer';
 
-const WRITERS: Record<Dialect, DialectWriter & Partial<BlockInserter>> = {
+// Modelfiles have no rope block to write; Markdown and notebooks are written through their pieces' own writers.
+const WRITERS: Partial<Record<Dialect, DialectWriter & Partial<BlockInserter>>> = {
   json: jsonWriter, python: pythonWriter, yaml: yamlWriter, shell: shellWriter,
 };
 

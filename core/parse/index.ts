@@ -5,6 +5,9 @@ import { parseJson } from './json';
 import { parsePython } from './python';
 import { parseShell } from './shell';
 import { parseYaml } from './yaml';
+import { parseModelfile } from './modelfile';
+import { parseMarkdown } from './markdown';
+import { parseNotebook } from './notebook';
 import { LANGUAGE_DIALECTS, type LanguageId } from '../languages';
 import { parseGuarded } from './size-guard';
 
@@ -13,6 +16,7 @@ export type Parser = (uri: string, text: string, opts?: { truncated?: boolean })
 
 const PARSERS: Record<Dialect, Parser> = {
   json: parseJson, python: parsePython, yaml: parseYaml, shell: (uri, text) => parseShell(uri, text),
+  modelfile: parseModelfile, markdown: parseMarkdown, notebook: parseNotebook,
 };
 
 /** The dialect's parser behind the size guard (re-parses after fixes see what parseDocument sees); it may throw. */
@@ -29,6 +33,9 @@ export function detectDialect(uri: string, languageId?: string): Dialect | undef
   if (/\.jsonc?$/.test(name)) return 'json';
   if (/\.py$/.test(name)) return 'python';
   if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (/\.ipynb$/.test(name)) return 'notebook';
+  if (name === 'readme.md' || /(^|[._-])model[_-]?card[^/]*\.md$/.test(name)) return 'markdown';
+  if (name === 'modelfile' || /\.modelfile$/.test(name) || /^modelfile\.[\w.-]+$/.test(name)) return 'modelfile';
   if (/\.(sh|bash|zsh|mk|dockerfile)$/.test(name) || /^(dockerfile|containerfile)(\..+)?$/.test(name) || /^(gnu)?makefile$/.test(name)) return 'shell';
   return undefined;
 }

@@ -10,6 +10,10 @@ export const ANALYSED_MAX_CHARS: Readonly<Record<Dialect, number>> = {
   shell: 2 * 2 ** 20,
   python: 2 ** 20,
   yaml: 2 ** 20,
+  // Notebooks are JSON around Python cells; model cards and Modelfiles are short text around a few fences or lines.
+  notebook: 4 * 2 ** 20,
+  markdown: 2 ** 20,
+  modelfile: 2 ** 20,
 };
 
 /** Deepest bracket nesting analysed; real configs and scripts stay far below. */

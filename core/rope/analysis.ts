@@ -117,6 +117,7 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
   const mpe = facts.maxPositionEmbeddings ?? null;
   const vllm = vllmDerivedMaxLen(result, params, facts);
   if (mpe !== null && vllm !== null && vllm !== mpe) {
+    // ledger: vllm.max-model-len, transformers.yarn-factor-rule
     notes.push(`vLLM derives max_model_len ${fmtInt(vllm)} from the rope block, transformers keeps max_position_embeddings ${fmtInt(mpe)}`);
   }
   // llama.cpp reads the factor as written, whatever transformers release would override it.
@@ -140,12 +141,15 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
       flags.push('--rope-scaling linear', `--rope-scale ${f}`);
       break;
     case 'llama3':
+      // ledger: llama.cpp.baked-factors
       notes.push('llama.cpp bakes llama3 scaling into the GGUF (rope_freqs); only -c is needed');
       break;
     case 'longrope':
+      // ledger: llama.cpp.baked-factors
       notes.push('llama.cpp reads the long/short factors from the GGUF; only -c is needed');
       break;
     case 'dynamic':
+      // ledger: llama.cpp.baked-factors
       notes.push('llama.cpp has no dynamic NTK: the closest is --rope-freq-base with the static NTK base');
       break;
     case 'ntk':

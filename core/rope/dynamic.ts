@@ -27,6 +27,7 @@ export function computeDynamic(input: MethodInput): MethodResult {
     factor,
   };
   if (mpe !== undefined) result.originalContext = mpe;
+  // ledger: transformers.received-keys
   if (raw === undefined) result.error = "Missing required key 'factor' for rope_type 'dynamic' (transformers raises KeyError)";
   return result;
 }

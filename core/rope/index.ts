@@ -93,10 +93,12 @@ export function computeRope(input: RopeInput): RopeResult {
   if (input.ropeType === undefined) {
     if (declared === 'None') {
       if (features.missingTypeRaises) error = "Missing required keys in `rope_scaling` for 'rope_type'='None': {'rope_type'}";
+      // ledger: transformers.missing-type
       else notes.push("no rope_type: transformers 5 treats the block as default and ignores its other keys");
       type = 'default';
     } else if (type !== 'default' && !features.ropeTypes.includes(type)) {
       const known = (KNOWN_METHODS as readonly string[]).includes(type);
+      // ledger: transformers.rope-types
       error = `transformers ${input.transformersVersion ?? features.since} has no rope type '${type}' (model init fails with KeyError)`;
       if (!known) {
         notes.push(`unknown rope type '${type}': shown as default`);
@@ -111,6 +113,7 @@ export function computeRope(input: RopeInput): RopeResult {
   else {
     base = facts.ropeTheta ?? DEFAULT_THETA;
     if (blockTheta !== undefined && facts.ropeTheta === undefined) {
+      // ledger: transformers.v5-rope-parameters
       notes.push('transformers 4.x reads rope_theta at the top level only: the block value is ignored (10000 used)');
     }
   }
@@ -129,6 +132,7 @@ export function computeRope(input: RopeInput): RopeResult {
     dim = 128;
   }
   if (type === 'default' && features.partialRotarySource === 'block' && dimInfo.partialRotaryFactor !== 1) {
+    // ledger: transformers.rope-types, transformers.head-dim
     notes.push('transformers 5 leaves default RoPE to each model: Llama-style models rotate the whole head_dim, GPT-NeoX/Phi-style apply partial_rotary_factor (shown)');
   }
   const methodInput: MethodInput = { params, facts, features, dim, base };

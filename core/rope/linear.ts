@@ -13,6 +13,7 @@ export function computeLinear(input: MethodInput): MethodResult {
     factor,
     interpolation: { factor, weights: inv.map(() => 1) },
   };
+  // ledger: transformers.received-keys
   if (raw === undefined) result.error = "Missing required key 'factor' for rope_type 'linear' (transformers raises KeyError)";
   return result;
 }

@@ -42,6 +42,7 @@ export function computeLlama3(input: MethodInput): MethodResult {
   const result: MethodResult = {
     invFreq, attentionFactor: 1.0, notes, factor, originalContext: omp, interpolation: { factor, weights },
   };
+  // ledger: transformers.received-keys
   if (missing.length) result.error = `Missing required keys for rope_type 'llama3': ${missing.join(', ')} (transformers raises KeyError)`;
   return result;
 }

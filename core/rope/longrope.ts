@@ -25,6 +25,7 @@ export function computeLongrope(input: MethodInput): MethodResult {
     } else {
       omp = mpe;
       if (numberParam(params, 'original_max_position_embeddings') !== undefined) {
+        // ledger: transformers.longrope
         notes.push('transformers 4.x reads original_max_position_embeddings for longrope from the top level only; the block value is ignored');
       }
     }

@@ -11,6 +11,7 @@ export function computeProportional(input: MethodInput, headDim: number): Method
   let prf = numberParam(params, 'partial_rotary_factor');
   if (prf === undefined) {
     prf = facts.partialRotaryFactor ?? 1.0;
+    // ledger: transformers.proportional
     if (facts.partialRotaryFactor === undefined) notes.push('partial_rotary_factor missing: transformers warns and uses 1.0');
   }
   const angles = Math.trunc(Math.floor((prf * headDim) / 2));

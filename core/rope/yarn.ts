@@ -59,10 +59,12 @@ export function yarnScale(input: MethodInput): { factor: number; original: numbe
     }
     if (rule === 'explicit-v5' && factor === undefined && mpe !== undefined && original !== undefined) {
       factor = mpe / original;
+      // ledger: transformers.yarn-factor-rule
       notes.push(`factor omitted: transformers 5 uses max_position_embeddings / original_max_position_embeddings = ${fmt(factor)}`);
     }
   }
   if (factor === undefined) {
+    // ledger: transformers.received-keys
     error = "Missing required key 'factor' for rope_type 'yarn' (transformers raises KeyError)";
     factor = 1.0;
   }

@@ -35,6 +35,10 @@ import { rule as legacyRopeTypeSubscript } from './legacy-rope-type-subscript';
 import { rule as valueOutOfRange } from './value-out-of-range';
 import { rule as analysisFailed } from './analysis-failed';
 import { rule as syntaxError } from './syntax-error';
+import { rule as nonRopePositions } from './non-rope-positions';
+import { rule as weakerScalingOverride } from './weaker-scaling-override';
+import { rule as ollamaRopeParameterRemoved } from './ollama-rope-parameter-removed';
+import { rule as ollamaNumCtxAboveModel } from './ollama-num-ctx-above-model';
 
 const RULES: readonly Rule[] = [
   missingRopeType, unknownRopeType, ropeTypeUnsupportedInVersion, legacyTwoKeyValidation, ropeParametersNeedsV5,
@@ -42,9 +46,10 @@ const RULES: readonly Rule[] = [
   invalidFactor, intWhereFloat, yarnFactorMismatch, yarnBetaOrder, invalidAttentionFactor, llama3FrequencyFactors,
   llama3OriginalLength, longropeFactorLength, longropeMissingFactor, mixedRopeApi, staticYarnAdvice,
   proportionalPartialRotary, ropeBlockNotObject,
-  // Rules that read serving commands and scripts (shell, YAML, Python).
+  nonRopePositions, weakerScalingOverride,
+  // Rules that read serving commands and scripts (shell, YAML, Python) and Ollama Modelfiles.
   maxModelLenAboveDerived, ropeFreqScaleConflict, llamaCppCtxNotRaised, yarnAttnFactorMscale, engineUnsupportedRopeType,
-  legacyRopeTypeSubscript,
+  legacyRopeTypeSubscript, ollamaRopeParameterRemoved, ollamaNumCtxAboveModel,
   // Faults and values out of range (limits), syntax errors.
   valueOutOfRange, analysisFailed, syntaxError,
 ];

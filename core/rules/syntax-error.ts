@@ -16,7 +16,7 @@ export const rule: Rule = {
   docs: {
     summary: 'The file is not valid JSON (`ropelens check` only: the editor shows these itself).',
     why: 'A config that does not parse cannot be loaded at all, and its rope block cannot be checked. Without this finding a broken config.json would pass CI with "no problems".',
-    frameworks: 'transformers reads config.json with Python\'s `json` module, which raises `JSONDecodeError` on the first error.',
+    frameworks: 'A config.json is read with a JSON parser (in Python, the `json` module), which stops with an error (`JSONDecodeError`) at the first mistake.',
     fix: 'Fix the JSON at the position given (a missing comma or bracket, an unquoted key).',
   },
 };

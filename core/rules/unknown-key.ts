@@ -21,7 +21,7 @@ export const rule: Rule = {
   docs: {
     summary: 'A key in the rope block that no transformers version reads for this rope type (a typo like `attn_factor`, or another engine\'s key like `finetuned`).',
     why: 'transformers only logs "Unrecognized keys" and carries on without the value. DeepSeek-R1#684: a config with `attn_factor` ran with transformers\' own 0.1·ln(4)+1 = 1.1386 instead of the intended 0.8782, and nobody noticed.',
-    frameworks: "transformers 4.43–5.x: `Unrecognized keys in `rope_scaling`/`rope_parameters` for 'rope_type'='<t>': {...}` (warning; value ignored). `finetuned` is read only by llama.cpp's GGUF converter. `mrope_section` is read by the Qwen2-VL model class (harmless; reported as a hint).",
+    frameworks: "transformers 4.43–5.x: `Unrecognized keys in `rope_scaling`/`rope_parameters` for 'rope_type'='<t>': {...}` (warning; value ignored). `finetuned` is read only by llama.cpp's legacy GGUF converter (into `rope.scaling.finetuned`, which the Llama graph never reads; Granite's graph uses it as the RoPE on/off switch). `mrope_section` is read by the Qwen2-VL model class (harmless; reported as a hint).",
     fix: 'Rename the key to the one you meant (the quick fix offers the closest known key: `attn_factor` → `attention_factor`, `original_max_position` → `original_max_position_embeddings`, `scaling_factor` → `factor`), or remove it.',
   },
   check(block, ctx) {

@@ -57,7 +57,7 @@ const CASES: Case[] = [
     expect: [/"rope_scaling": \{\n {4}"rope_type": "dynamic",\n {4}"factor": 4\.0\n {2}\}/, /"max_position_embeddings": 32768,/],
   },
   {
-    name: 'Python, fine-tune for llama.cpp → YaRN (finetuned left to a note: transformers warns about it), max_position_embeddings raised',
+    name: 'Python, fine-tune for llama.cpp → YaRN (no finetuned key: llama.cpp\'s Llama graph ignores it), max_position_embeddings raised',
     uri: 'file:///ws/train.py',
     languageId: 'python',
     text: 'from transformers import AutoConfig\n\nconfig = AutoConfig.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\nconfig.rope_scaling = {"rope_type": "linear", "factor": 1.0}\n',

@@ -168,18 +168,19 @@ test('walk: .gitignore (nested too) decides, not a fixed list: out/ and dist/ ar
 });
 
 test('skipped files: named or walked files no dialect reads are counted, and listed with --verbose', async () => {
-  const dir = project({ 'README.md': '# x\n', Modelfile: 'FROM llama3\n', 'm/config.json': WARNS, 'm/tokenizer.json': '{"model": {"type": "BPE"}}' });
-  const named = await run(dir, ['check', 'README.md', 'Modelfile']);
+  // README.md (a model card) and Modelfile have dialects; NOTES.md and LICENSE have none.
+  const dir = project({ 'NOTES.md': '# x\n', LICENSE: 'MIT\n', 'm/config.json': WARNS, 'm/tokenizer.json': '{"model": {"type": "BPE"}}' });
+  const named = await run(dir, ['check', 'NOTES.md', 'LICENSE']);
   assert.equal(named.code, 0);
   assert.match(named.out, /no problems in 0 files/);
   assert.match(named.out, /2 files skipped .*--verbose lists them/);
   const walked = await run(dir, ['check', '--verbose', '.']);
   assert.match(walked.out, /3 files skipped/);
-  assert.match(walked.out, /skipped README\.md: no RoPE Lens dialect/);
+  assert.match(walked.out, /skipped NOTES\.md: no RoPE Lens dialect/);
   assert.match(walked.out, /skipped m[/\\]tokenizer\.json: JSON that is not a model config/);
   const quiet = await run(dir, ['check', '--format', 'json', '--verbose', '.']);
   assert.doesNotThrow(() => JSON.parse(quiet.out), 'machine formats keep stdout clean');
-  assert.match(quiet.err, /skipped Modelfile/);
+  assert.match(quiet.err, /skipped LICENSE/);
 });
 
 test('help: none → stderr, exit 2; --help → stdout, exit 0; every command describes every option with an example', async () => {

@@ -85,7 +85,8 @@ test('SGLang, TGI env, continuation lines and double-quoted JSON', () => {
   assert.equal(slice({ text: src }, doc.blocks[0]!.fields[0]!.value.span), 'yarn');
   assert.equal(slice({ text: src }, doc.blocks[1]!.fields[1]!.value.span), '2.0');
   const engineType = findings.filter((f) => f.ruleId === 'engine-unsupported-rope-type');
-  assert.deepEqual(engineType.map((f) => [f.severity, slice({ text: src }, f.span)]), [['information', 'yarn'], ['error', 'dynamic']]);
+  assert.deepEqual(engineType.map((f) => [f.severity, slice({ text: src }, f.span)]), [['error', 'yarn'], ['error', 'dynamic']]);
+  assert.match(engineType[0]!.message, /server reads a yarn block from config.json/);
   const sg = findings.find((f) => f.ruleId === 'max-model-len-above-derived')!;
   assert.match(sg.message, /--context-length 200000 is above the SGLang derived maximum 65536/);
   // Writing inside a double-quoted JSON word keeps the shell escaping valid.

@@ -72,7 +72,9 @@ test('dialect detection and parse dispatch', () => {
   assert.equal(detectDialect('file:///a/train.py'), 'python');
   assert.equal(detectDialect('file:///a/r.yaml'), 'yaml');
   assert.equal(detectDialect('file:///a/serve.sh'), 'shell');
-  assert.equal(detectDialect('file:///a/readme.md'), undefined);
+  assert.equal(detectDialect('file:///a/notes.md'), undefined);
+  // A README is a model card (fenced code is read); one without code is not relevant.
+  assert.equal(detectDialect('file:///a/readme.md'), 'markdown');
   assert.equal(parseDocument('file:///a/readme.md', '# hi').relevant, false);
   assert.equal(parseDocument('file:///a/run.sh', `vllm serve m --rope-scaling '{"rope_type":"yarn","factor":4}'`).relevant, true);
   assert.equal(parseDocument('file:///a/run.sh', 'echo hello').relevant, false);

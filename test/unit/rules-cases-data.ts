@@ -132,5 +132,11 @@ export const CASES: Case[] = [
   { rule: 'value-out-of-range', version: '5.15.0', text: config('"rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0, "partial_rotary_factor": 10000000}'), fires: true, severity: 'error', message: /partial_rotary_factor 10,000,000 makes the rotary dim/ },
   { rule: 'value-out-of-range', version: '4.57.0', text: config('"head_dim": 2000000000, "rope_scaling": {"rope_type": "linear", "factor": 2.0}'), fires: true, severity: 'error', message: /head_dim 2,000,000,000/ },
   { rule: 'value-out-of-range', version: '5.15.0', text: config('"head_dim": 256, "rope_parameters": {"rope_type": "yarn", "factor": 4.0, "rope_theta": 10000.0, "partial_rotary_factor": 0.5}'), fires: false },
+  // non-rope-positions (published configs in test/unit/positions.test.ts)
+  { rule: 'non-rope-positions', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}', '"model_type": "gpt2", "n_positions": 1024, "n_embd": 768, "n_head": 12'), fires: true, message: /GPT-2 uses learned absolute position embeddings, not RoPE: transformers' GPT-2 model never reads `rope_scaling`/ },
+  { rule: 'non-rope-positions', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}'), fires: false },
+  // weaker-scaling-override (the Llama 3.1 8B shape: full published config in test/unit/catalogue.test.ts)
+  { rule: 'weaker-scaling-override', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}', '"model_type": "llama", "hidden_size": 4096, "num_attention_heads": 32, "num_hidden_layers": 32, "vocab_size": 128256, "max_position_embeddings": 131072, "rope_theta": 500000.0'), fires: true, message: /own llama3 scaling/ },
+  { rule: 'weaker-scaling-override', version: '5.15.0', text: config('"rope_scaling": {"rope_type": "linear", "factor": 2.0}'), fires: false },
 ];
 
