@@ -228,6 +228,7 @@ export const run: CliCommand = async (argv, io) => {
   // (reference cells and the latest state of each live cell) are kept and printed.
   const known = new Map<string, PreviewCell>();
   let total = 0;
+  let refCount = 0;
   try {
     const modelDir = findModelDir();
     const assets = loadPreviewAssets(modelDir);
@@ -236,6 +237,7 @@ export const run: CliCommand = async (argv, io) => {
     const loaded = await loadReference(readReferenceDoc(modelDir), assets.model);
     const plan = planPreview(args.request, loaded.reference, { live: args.live });
     for (const c of plan.reference) known.set(`${c.method}@${c.length}`, c);
+    refCount = plan.reference.length;
     let live: PreviewResult | undefined;
     if (plan.live) {
       const opts: PreviewRunOptions = {
@@ -257,7 +259,7 @@ export const run: CliCommand = async (argv, io) => {
     if (isPreviewError(e) && e.code === 'cancelled') {
       const done = [...known.values()];
       io.stdout(args.json ? JSON.stringify({ interrupted: true, results: done }, null, 2) + '\n' : renderPartial(done));
-      io.stderr(`ropelens preview: interrupted after ${done.length} cells${total ? ` (live part: ${total})` : ''}\n`);
+      io.stderr(`ropelens preview: interrupted after ${done.length} of ${refCount + total} cells\n`);
       return EXIT_INTERRUPTED;
     }
     const msg = isPreviewError(e) ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e);

@@ -12,10 +12,12 @@ export function policyNotes(policy: FactorPolicy, staticFactor: number, L0: numb
   return policy === 'per-length'
     ? [
         `factor policy per-length: each static method uses s = max(1, L/${L0}) at length L; dynamic keeps factor 1 and scales with L itself`,
+        // ledger: transformers.dynamic
         `dynamic = transformers' dynamic NTK as it runs (modeling_rope_utils.py _compute_dynamic_ntk_parameters): ${DYNAMIC_FORMULA}; with factor 1 that is base·(L/L0)^(d/(d−2)), i.e. static ntk with s = L/L0 at each length`,
       ]
     : [
         `factor policy static: every built-in method uses s = ${staticFactor} at every length`,
+        // ledger: transformers.dynamic
         `dynamic = transformers' dynamic NTK with factor ${staticFactor}: ${DYNAMIC_FORMULA}`,
       ];
 }

@@ -240,15 +240,17 @@ test('the problem matcher the extension contributes matches every finding line o
 
 test('Ctrl-C in preview: the run stops, the cells measured so far are printed, exit 130', { timeout: 120_000 }, async () => {
   const io = fileIO(process.cwd());
-  // A signal that turns aborted after 60 checks: the engine checks it before every forward pass, and the same
+  // A signal that turns aborted after 6 checks: the engine checks it before every forward pass, and the same
   // request always prices the same samples, so this stops after some cells, not all.
   let checks = 0;
-  io.interrupt = { get aborted() { return ++checks > 60; } } as unknown as AbortSignal;
-  const code = await main(['preview', '--methods', 'none,yarn', '--lengths', '1x,2x', '--probe', 'ppl', '--budget', '1'], io);
+  io.interrupt = { get aborted() { return ++checks > 6; } } as unknown as AbortSignal;
+  // --live: the shipped reference would answer this request without a forward pass.
+  const code = await main(['preview', '--live', '--methods', 'none,yarn', '--lengths', '1x,2x', '--probe', 'ppl', '--budget', '1'], io);
   assert.equal(code, 130, io.err);
   const m = /interrupted after (\d+) of (\d+) cells/.exec(io.err);
   assert.ok(m, io.err);
-  assert.ok(Number(m[1]) >= 1 && Number(m[1]) < Number(m[2]));
+  // Every cell gets a first answer early (then more samples), so all cells may be known when the run stops.
+  assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]));
   assert.equal(io.out.trim().split('\n').length, Number(m[1]));
   assert.match(io.out, /^none at 1×L0 \(128\): ppl \d/m);
 });
