@@ -1,5 +1,5 @@
 """Rotary tables for the mini-model, following transformers' modeling_rope_utils (see
-/work/shared/research/transformers-rope.md). float64 math, rounded to float32 at the end.
+the research notes on transformers rope rules). float64 math, rounded to float32 at the end.
 
 Every method returns (inv_freq[16], attention_factor). The mini-model's original context is L0 = 128
 (= original_max_position_embeddings = max_position_embeddings), dim = 32, base = 10000.
