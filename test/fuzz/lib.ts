@@ -13,6 +13,7 @@ import { applyEdits } from '../../core/edits';
 import { fixAll } from '../../core/fixes/fix-all';
 import type { Dialect, ParsedDocument } from '../../core/model';
 import type { Finding } from '../../core/rules/types';
+import { mulberry32 } from '../../core/random';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -49,16 +50,7 @@ export function seedFiles(): Record<FuzzKind, string[]> {
 }
 
 /** Deterministic PRNG (mulberry32), so a seed reproduces an input. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const WEIRD_VALUES = [
   'NaN', 'Infinity', '-Infinity', '1e309', '-1e309', '1e-400', '0', '-0', '-1', '2000000000', '1e300', '0.5', '3.7', 'null', 'None',

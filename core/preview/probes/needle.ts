@@ -1,6 +1,7 @@
 // Needle-in-a-haystack retrieval: the prompt recipe of media/model/needles.json (reference: training/needles.py
 // build_prompt), reproduced byte for byte, and its scoring (teacher-forced argmax over the key bytes).
 import { PreviewError } from '../types';
+import { mulberry32 } from '../../random';
 
 export interface Needle {
   id: number;
@@ -126,18 +127,6 @@ const GENERATED_SEED = 0x5eed1e;
 const GENERATED_MAX_DEPTH = 0.9;
 /** Generated fillers start at line starts in the second half of the source, like training/needles.py's. */
 const GENERATED_REGION = 0.5;
-
-/** mulberry32: a small seeded PRNG, so the generated needles are the same on every machine and run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The shipped needles followed by generated ones up to `count` (ids continue from the last shipped id, so every id
