@@ -8,6 +8,7 @@ import { defaultInvFreq } from './default';
 import { computeRope, type RopeInput, type RopeResult } from './index';
 import { ntkBase } from './ntk';
 import { formatValue } from '../format';
+import { num } from '../numbers';
 
 /**
  * kept: original frequency (extrapolated past the original context); interpolated: divided by the factor;
@@ -105,10 +106,10 @@ export function vllmDerivedMaxLen(result: RopeResult, params: Record<string, unk
   const mpe = facts.maxPositionEmbeddings;
   const type = result.declaredType;
   if (['su', 'longrope', 'llama3'].includes(type)) return mpe ?? null;
-  const factor = typeof params['factor'] === 'number' ? (params['factor'] as number) : 1;
+  const factor = num(params['factor']) ?? 1;
   let derived = mpe;
-  const omp = params['original_max_position_embeddings'];
-  if (type === 'yarn' && typeof omp === 'number') derived = omp;
+  const omp = num(params['original_max_position_embeddings']);
+  if (type === 'yarn' && omp !== undefined) derived = omp;
   return derived === undefined ? null : Math.floor(derived * factor);
 }
 
@@ -128,8 +129,8 @@ export function effectiveContext(result: RopeResult, params: Record<string, unkn
   let ctx = mpe;
   switch (result.ropeType) {
     case 'yarn': {
-      const omp = params['original_max_position_embeddings'];
-      const orig = typeof omp === 'number' ? omp : facts.originalMaxPositionEmbeddings ?? mpe;
+      // A .nan or inf from YAML is no length: fall back as if the key were missing.
+      const orig = num(params['original_max_position_embeddings']) ?? facts.originalMaxPositionEmbeddings ?? mpe;
       flags.push('--rope-scaling yarn', `--rope-scale ${f}`);
       if (orig !== null && orig !== undefined) {
         flags.push(`--yarn-orig-ctx ${orig}`);

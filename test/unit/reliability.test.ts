@@ -113,3 +113,15 @@ test('explain text is bounded in blocks and rows', () => {
   assert.ok(out.length < 256 * 1024, `${out.length} chars`);
   assert.doesNotMatch(out, JUNK);
 });
+
+test('a non-finite length (YAML .nan / .inf) reads as missing in the effective-context line, never as NaN', () => {
+  for (const v of ['.nan', '.inf', '-.inf']) {
+    const text = `base_model: Qwen/Qwen2.5-7B-Instruct\nsequence_len: 131072\nrope_scaling:\n  type: yarn\n  factor: 4\n  original_max_position_embeddings: ${v}\n`;
+    const doc = parseDocument('file:///w/axolotl.yaml', text);
+    assert.equal(doc.blocks.length, 1, v);
+    const out = renderExplainText(explainDocument(doc));
+    const ctxLine = out.split('\n').find((l) => l.includes('--yarn-orig-ctx')) ?? '';
+    assert.match(ctxLine, /--yarn-orig-ctx \d+ -c \d+/, `${v}: ${out}`);
+    assert.doesNotMatch(ctxLine, /NaN|nan|Infinity|inf\b/, `${v}: ${ctxLine}`);
+  }
+});
