@@ -6,24 +6,15 @@ import type { ContextValue, ModelContext } from './model';
 import { catalogueById } from './catalogue/match';
 import type { CatalogueEntry } from './catalogue/types';
 
-export interface KnownModel {
-  ids: string[];
-  /** The research fixture the facts come from (curated entries), or the catalogue source (core/catalogue). */
+/** A model's facts: the catalogue's fields (core/catalogue/types.ts), from a research fixture or the catalogue. */
+export type KnownModel = Pick<
+  CatalogueEntry,
+  'ids' | 'modelType' | 'maxPositionEmbeddings' | 'ropeTheta' | 'hiddenSize' | 'numAttentionHeads' | 'headDim'
+  | 'partialRotaryFactor' | 'qkRopeHeadDim' | 'originalMaxPositionEmbeddings' | 'rope'
+> & Partial<Pick<CatalogueEntry, 'source' | 'positions'>> & {
+  /** The research fixture the facts come from (curated entries). */
   fixture?: string;
-  source?: CatalogueEntry['source'];
-  positions?: CatalogueEntry['positions'];
-  modelType?: string;
-  maxPositionEmbeddings?: number;
-  ropeTheta?: number;
-  hiddenSize?: number;
-  numAttentionHeads?: number;
-  headDim?: number;
-  partialRotaryFactor?: number;
-  qkRopeHeadDim?: number;
-  originalMaxPositionEmbeddings?: number;
-  /** The rope block the model's config ships with (absent: none). */
-  rope?: Record<string, unknown>;
-}
+};
 
 export const KNOWN_MODELS: readonly KnownModel[] = [
   {ids: ["codellama/CodeLlama-7b-hf"], fixture: "codellama-7b-hf.json", modelType: "llama", maxPositionEmbeddings: 16384, ropeTheta: 1000000, hiddenSize: 4096, numAttentionHeads: 32},
