@@ -1,6 +1,6 @@
 // Shared by the dialect tests: loads the Python grammar the way the server/CLI do (bytes from node_modules here,
 // dist/wasm/ in the bundles) and registers the dialects.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { initDialects } from '../../core/dialects';
 import { parseDocument } from '../../core/parse/index';
@@ -28,4 +28,14 @@ export function slice(doc: { text: string }, s: { offset: number; length: number
 export function analyse(uri: string, text: string, version?: string): { doc: ParsedDocument; findings: Finding[] } {
   const doc = parseDocument(uri, text);
   return { doc, findings: checkDocument(doc, version ? { transformersVersion: version } : {}) };
+}
+
+/** Every file below `dir` (sorted, recursively) except Markdown: the examples a sweep runs over. */
+export function exampleFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    const f = join(dir, e);
+    if (statSync(f).isDirectory()) exampleFiles(f, out);
+    else if (!f.endsWith('.md')) out.push(f);
+  }
+  return out;
 }

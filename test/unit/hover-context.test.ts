@@ -2,27 +2,18 @@
 // vLLM's derived length once when it differs); the per-dimension line repeats neither.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hoverAt } from '../../core/hover';
 import { parseDocument } from '../../core/parse/index';
-import { ROOT, setupDialects } from './dialect-setup';
+import { exampleFiles, ROOT, setupDialects } from './dialect-setup';
 
 before(setupDialects);
 
-function files(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const f = join(dir, e);
-    if (statSync(f).isDirectory()) files(f, out);
-    else if (!f.endsWith('.md')) out.push(f);
-  }
-  return out;
-}
-
 test('every example block: at most one effective-context statement and one vLLM length per hover', () => {
   let hovers = 0;
-  for (const path of files(join(ROOT, 'examples'))) {
+  for (const path of exampleFiles(join(ROOT, 'examples'))) {
     const doc = parseDocument(pathToFileURL(path).href, readFileSync(path, 'utf8'));
     for (const b of doc.blocks) {
       for (const version of ['4.45.0', '4.51.0', '4.57.0', '5.15.0']) {

@@ -3,7 +3,7 @@
 // example (every dialect) and every rule case, every fix, and advisor targets × engines × fine-tune.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { adviseFor, extendYarn } from '../../core/advisor/apply';
@@ -12,22 +12,13 @@ import { checkDocument } from '../../core/check';
 import { applyEdits, type TextEdit } from '../../core/edits';
 import { parseDocument } from '../../core/parse/index';
 import type { Finding } from '../../core/rules/types';
-import { ROOT, setupDialects } from './dialect-setup';
+import { exampleFiles, ROOT, setupDialects } from './dialect-setup';
 import { CASES } from './rules-cases-data';
 import { URI as CASE_URI } from './rules-helpers';
 
 const V = '5.15.0';
 
 before(setupDialects);
-
-function files(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir).sort()) {
-    const f = join(dir, e);
-    if (statSync(f).isDirectory()) files(f, out);
-    else if (!f.endsWith('.md')) out.push(f);
-  }
-  return out;
-}
 
 /** The ranges the edits wrote, in the edited text's offsets. */
 function writtenRanges(edits: readonly TextEdit[]): Array<{ start: number; end: number }> {
@@ -77,7 +68,7 @@ const EXAMPLES = join(ROOT, 'examples');
 test('advisor and YaRN extension: what they write raises no finding (every example, target, engine)', () => {
   let written = 0;
   const problems: string[] = [];
-  for (const path of files(EXAMPLES)) {
+  for (const path of exampleFiles(EXAMPLES)) {
     const name = path.slice(EXAMPLES.length + 1).split('\\').join('/');
     const uri = pathToFileURL(path).href;
     const text = readFileSync(path, 'utf8');
@@ -108,7 +99,7 @@ test('advisor and YaRN extension: what they write raises no finding (every examp
 
 test('quick fixes: what they write raises no finding the file did not already have (examples and rule cases)', () => {
   const inputs: Array<{ name: string; uri: string; text: string; version: string }> = [
-    ...files(EXAMPLES).map((p) => ({ name: p.slice(EXAMPLES.length + 1), uri: pathToFileURL(p).href, text: readFileSync(p, 'utf8'), version: V })),
+    ...exampleFiles(EXAMPLES).map((p) => ({ name: p.slice(EXAMPLES.length + 1), uri: pathToFileURL(p).href, text: readFileSync(p, 'utf8'), version: V })),
     ...CASES.filter((c) => c.fires).map((c, i) => ({ name: `case ${i} ${c.rule}@${c.version}`, uri: CASE_URI, text: c.text, version: c.version })),
   ];
   let fixes = 0;
