@@ -245,7 +245,8 @@ test('Ctrl-C in preview: the run stops, the cells measured so far are printed, e
   let checks = 0;
   io.interrupt = { get aborted() { return ++checks > 6; } } as unknown as AbortSignal;
   // --live: the shipped reference would answer this request without a forward pass.
-  const code = await main(['preview', '--live', '--methods', 'none,yarn', '--lengths', '1x,2x', '--probe', 'ppl', '--budget', '1'], io);
+  // A long budget: the interrupt, not the clock, must end the run (a 1 s budget ran out first on a loaded machine).
+  const code = await main(['preview', '--live', '--methods', 'none,yarn', '--lengths', '1x,2x', '--probe', 'ppl', '--budget', '60'], io);
   assert.equal(code, 130, io.err);
   const m = /interrupted after (\d+) of (\d+) cells/.exec(io.err);
   assert.ok(m, io.err);
