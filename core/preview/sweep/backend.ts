@@ -31,6 +31,12 @@ export interface ScoringBackend {
   readonly originalContext: number | undefined;
   /** rope_theta of the model as shipped. */
   readonly ropeTheta: number;
+  /** Rotary dimensions (head_dim, or the partial rotary width): static NTK-aware's new base depends on it
+   * (base·s^(d/(d−2))). Undefined when unknown: then the sweep skips ntk with a note. */
+  readonly headDim?: number | undefined;
+  /** Why this engine cannot run a method at all (e.g. llama.cpp has no dynamic NTK), or undefined when it can. The
+   * sweep skips such methods with the reason as a note instead of measuring something else under their name. */
+  unsupported?(method: string): string | undefined;
   /** Text → the model's token ids (no BOS added: the sweep adds what bos() says). */
   tokenize(text: string): Promise<number[]>;
   /** The BOS token to start every sequence with, or undefined when the model uses none. */
