@@ -1,0 +1,102 @@
+// One entry for previewing a real model (CLI and editor): picks the engine, runs the sweep (core/preview/sweep/run.ts)
+// with the shipped eval text and needles, and always frees what the engine started, whatever happens.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseNeedles } from '../../core/preview/probes/needle';
+import { BackendError, type ScoringBackend } from '../../core/preview/sweep/backend';
+import { runSweep, type SweepAssets } from '../../core/preview/sweep/run';
+import { PreviewError, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult } from '../../core/preview/types';
+import { findModelDir } from '../ort-node';
+import { createLlamaCppBackend } from './llamacpp';
+import { createOnnxBackend } from './onnx';
+
+export type RealEngine = 'onnx' | 'llama.cpp' | 'openai';
+export const REAL_ENGINES: readonly RealEngine[] = ['onnx', 'llama.cpp', 'openai'];
+
+export interface RealPreviewOptions {
+  engine: RealEngine;
+  /** onnx / llama.cpp: the model file; openai: the served model's name. */
+  model: string;
+  url?: string;
+  launch?: string;
+  lengths?: string[];
+  methods?: string[];
+  budgetS?: number;
+  /** Exact sample sizes (both given: no clock). */
+  needles?: number;
+  evalTokens?: number;
+  probes?: PreviewProbe[];
+  threads?: number;
+  /** Where eval.txt and needles.json lie (default: the bundled media/model). */
+  assetsDir?: string;
+}
+
+export interface RealPreviewHooks {
+  onProgress?(p: PreviewProgress): void;
+  onCell?(c: PreviewCell): void;
+  signal?: AbortSignal;
+}
+
+/** The shipped eval text and needles (media/model), the same the mini-model preview uses. */
+export function loadSweepAssets(dir = findModelDir()): SweepAssets {
+  const read = (name: string): Buffer => {
+    const p = join(dir, name);
+    if (!existsSync(p)) throw new PreviewError('assets-invalid', `${name} not found in ${dir}`);
+    return readFileSync(p);
+  };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(read('needles.json').toString('utf8'));
+  } catch (e) {
+    if (e instanceof PreviewError) throw e;
+    throw new PreviewError('assets-invalid', `needles.json is not valid JSON (${(e as Error).message})`);
+  }
+  return { evalText: new Uint8Array(read('eval.txt')), needles: parseNeedles(doc) };
+}
+
+export async function createBackend(opts: RealPreviewOptions): Promise<ScoringBackend> {
+  switch (opts.engine) {
+    case 'onnx':
+      return createOnnxBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    case 'llama.cpp':
+      return createLlamaCppBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    case 'openai':
+      // MERGE: replaced by the openai engine (host/engines/openai.ts createOpenAIBackend) when that branch is merged.
+      throw new BackendError('not-installed', 'the openai engine is not part of this build');
+    default:
+      throw new PreviewError('bad-method', `unknown engine "${String(opts.engine)}" (expected ${REAL_ENGINES.join(', ')})`);
+  }
+}
+
+/**
+ * Runs the sweep on a real engine. Rejects with PreviewError (bad input, cancelled) or BackendError (engine fault:
+ * one clear line); cells finished before a fault or cancellation have already reached hooks.onCell. The engine is
+ * disposed (contexts freed, processes stopped) on every path.
+ */
+export async function runRealPreview(opts: RealPreviewOptions, hooks: RealPreviewHooks = {}): Promise<PreviewResult> {
+  const assets = loadSweepAssets(opts.assetsDir);
+  if (hooks.signal?.aborted) throw new PreviewError('cancelled', 'preview cancelled');
+  const backend = await createBackend(opts);
+  try {
+    return await runSweep(
+      backend,
+      assets,
+      {
+        methods: opts.methods,
+        lengths: opts.lengths,
+        budgetS: opts.budgetS,
+        needles: opts.needles,
+        evalTokens: opts.evalTokens,
+        probes: opts.probes,
+        engine: opts.engine,
+        modelName: opts.model.split(/[\\/]/).pop() ?? opts.model,
+      },
+      { onProgress: hooks.onProgress, onCell: hooks.onCell, signal: hooks.signal },
+    );
+  } catch (e) {
+    if (e instanceof BackendError && e.code === 'cancelled') throw new PreviewError('cancelled', 'preview cancelled');
+    throw e;
+  } finally {
+    await backend.dispose();
+  }
+}
