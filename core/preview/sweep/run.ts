@@ -357,7 +357,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
     PERPLEXITY_INTERVAL_NOTE.replace('chunks of L bytes', 'chunks of L tokens'),
     budgetMs !== undefined
       ? `live sample sizes: needles added per cell until the Wilson half-width ≤ ${TARGET_HALF_WIDTH * 100} points, perplexity up to ${SWEEP_EVAL_TARGET} eval tokens, within a wall-clock budget of ${budgetS} s${outOfTime ? ' (spent: cells report the n they reached)' : ''}`
-      : `exact sample sizes:${wantNeedle ? ` ${order.length} needle prompts per cell` : ''}${wantPpl ? ` ${evalTokensWanted} eval tokens per cell` : ''}`,
+      : `exact sample sizes: ${[wantNeedle ? `${order.length} needle prompts per cell` : '', wantPpl ? `${evalTokensWanted} eval tokens per cell` : ''].filter(Boolean).join(', ')}`,
   );
   const needleN = (L: number): number => Math.min(...results.filter((c) => c.length === L && c.needles !== undefined).map((c) => c.needles!), Infinity);
   const perLength = wantNeedle ? lengths.map(needleN).map((n) => (Number.isFinite(n) ? n : 0)) : [];
