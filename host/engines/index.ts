@@ -7,8 +7,8 @@ import { BackendError, type ScoringBackend } from '../../core/preview/sweep/back
 import { runSweep, type SweepAssets } from '../../core/preview/sweep/run';
 import { PreviewError, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult } from '../../core/preview/types';
 import { findModelDir } from '../ort-node';
-import { createLlamaCppBackend } from './llamacpp';
 import { createOnnxBackend } from './onnx';
+import { createLlamaCppProcessBackend } from './worker';
 
 export type RealEngine = 'onnx' | 'llama.cpp' | 'openai';
 export const REAL_ENGINES: readonly RealEngine[] = ['onnx', 'llama.cpp', 'openai'];
@@ -59,7 +59,7 @@ export async function createBackend(opts: RealPreviewOptions): Promise<ScoringBa
     case 'onnx':
       return createOnnxBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     case 'llama.cpp':
-      return createLlamaCppBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+      return createLlamaCppProcessBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     case 'openai':
       // MERGE: replaced by the openai engine (host/engines/openai.ts createOpenAIBackend) when that branch is merged.
       throw new BackendError('not-installed', 'the openai engine is not part of this build');

@@ -16,7 +16,7 @@
 // over the vocabulary, so NLL = ln(totalLogitWeight) + max − logit[next] and top-1 = (argmax = next). The default
 // sampler is greedy with no penalties, so the logits are the model's own.
 import { ggufRope } from '../../core/gguf/rope';
-import { BackendError, type RopeRun, type ScoringBackend, type TokenScores } from '../../core/preview/sweep/backend';
+import { BackendError, type RopeRun, type ScoreOptions, type ScoringBackend, type TokenScores } from '../../core/preview/sweep/backend';
 import { readGgufMetadata } from '../gguf';
 
 export const LLAMACPP_INSTALL = 'npm install node-llama-cpp';
@@ -199,12 +199,15 @@ export async function createLlamaCppBackend(opts: LlamaCppBackendOptions): Promi
         sequence = context.getSequence();
       }
     },
-    async score(tokens: readonly number[], _run: RopeRun, signal?: AbortSignal): Promise<TokenScores> {
+    async score(tokens: readonly number[], _run: RopeRun, signal?: AbortSignal, sopts?: ScoreOptions): Promise<TokenScores> {
       if (!sequence) throw new BackendError('not-ready', 'score() before prepare()');
       await sequence.clearHistory();
       const n = tokens.length;
+      // Every read-out is one call into the binding per token (its cost dominates a small model's pass): only the
+      // entries the caller reads are asked for.
+      const from = sopts?.tail !== undefined ? Math.max(0, n - 1 - sopts.tail) : 0;
       const input = tokens.map((t, i) =>
-        i < n - 1 ? [t, { generateNext: { logits: { filter: { tokens: [tokens[i + 1]], includeTop: 1 } }, totalLogitWeight: true } }] : t,
+        i >= from && i < n - 1 ? [t, { generateNext: { logits: { filter: { tokens: [tokens[i + 1]], includeTop: 1 } }, totalLogitWeight: true } }] : t,
       );
       let out: Awaited<ReturnType<NlcSequence['controlledEvaluate']>>;
       try {
@@ -214,9 +217,9 @@ export async function createLlamaCppBackend(opts: LlamaCppBackendOptions): Promi
         const msg = firstLine(e);
         throw new BackendError(/memory|alloc|compute/i.test(msg) ? 'out-of-memory' : 'died', `llama.cpp failed at ${n} tokens (${msg})`);
       }
-      const nll = new Float64Array(n - 1);
+      const nll = new Float64Array(n - 1).fill(NaN);
       const top1 = new Uint8Array(n - 1);
-      for (let i = 0; i < n - 1; i++) {
+      for (let i = from; i < n - 1; i++) {
         const next = out[i]?.next;
         const logits = next?.logits;
         const w = next?.totalLogitWeight;
