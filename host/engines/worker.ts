@@ -86,8 +86,9 @@ function workerEntry(): { file: string; execArgv: string[] } {
   return { file: existsSync(cli) ? cli : join(here, '..', 'dist', 'cli.js'), execArgv: [] };
 }
 
-/** A ScoringBackend whose engine runs in a child process (stopped by dispose(), or killed when it does not stop). */
-export async function createLlamaCppProcessBackend(opts: LlamaCppBackendOptions): Promise<ScoringBackend> {
+/** A ScoringBackend whose engine runs in a child process (stopped by dispose(), or killed when it does not stop);
+ * `pid` is the child's (tests stop it to check a death mid-sweep). */
+export async function createLlamaCppProcessBackend(opts: LlamaCppBackendOptions): Promise<ScoringBackend & { readonly pid: number | undefined }> {
   const entry = workerEntry();
   const child: ChildProcess = fork(entry.file, [], {
     execArgv: entry.execArgv,
@@ -149,6 +150,7 @@ export async function createLlamaCppProcessBackend(opts: LlamaCppBackendOptions)
   }
   let disposed = false;
   return {
+    pid: child.pid,
     name: info.name,
     originalContext: info.originalContext,
     ropeTheta: info.ropeTheta,

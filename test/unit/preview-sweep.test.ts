@@ -66,7 +66,7 @@ test('lengths: tokens, thousands, multiples of L0; bad specs give one clear sent
   assert.equal(parseTokenLength('3000', undefined), 3000);
   assert.deepEqual(sweepLengths(undefined, 128), [128, 256, 512]);
   assert.deepEqual(sweepLengths(['4x', '1x', '512'], 128), [128, 512]);
-  for (const bad of ['eight', '1.5', '-2', '0x']) assert.throws(() => parseTokenLength(bad, 128), (e: unknown) => isPreviewError(e) && e.code === 'bad-length');
+  for (const bad of ['eight', '1.5', '-2', '0x', '2000000000', '4096k']) assert.throws(() => parseTokenLength(bad, 128), (e: unknown) => isPreviewError(e) && e.code === 'bad-length');
   assert.throws(() => parseTokenLength('2x', undefined), /original context/);
 });
 

@@ -10,6 +10,8 @@ import type { RopeRun } from './backend';
 /** Methods a real-model sweep runs by default (dynamic and llama3 are opt-in: few engines run them per request). */
 export const DEFAULT_SWEEP_METHODS: readonly BuiltinMethod[] = ['none', 'linear', 'ntk', 'yarn'];
 export const DEFAULT_SWEEP_MULTIPLES = [1, 2, 4];
+/** Longest sequence a sweep builds (its prompts are arrays in this process: past this they cost gigabytes). */
+export const MAX_SWEEP_LENGTH = 1 << 21;
 
 /**
  * A length → model tokens: "4096" = tokens, "8k" = 8192 (k = 1024), "2x" = 2 × L0. Throws PreviewError('bad-length')
@@ -26,6 +28,7 @@ export function parseTokenLength(spec: string, L0: number | undefined): number {
   else if (/^\d+$/.test(s)) value = Number(s);
   else throw new PreviewError('bad-length', `length "${spec}" is not a token count (4096), thousands of tokens (8k) or a multiple (2x)`);
   if (!Number.isInteger(value) || value < 2) throw new PreviewError('bad-length', `length "${spec}" is not a whole number of tokens ≥ 2`);
+  if (value > MAX_SWEEP_LENGTH) throw new PreviewError('bad-length', `length "${spec}" is above ${MAX_SWEEP_LENGTH} tokens (2048k), the longest a preview builds`);
   return value;
 }
 

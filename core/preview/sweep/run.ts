@@ -195,7 +195,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
 
   /** Scores one sequence under a cell's run (shared across cells with the same run and length), or undefined when
    * the budget is spent (checked before each pass: a run overshoots by at most one pass). */
-  const score = async (c: Cell, what: string, tokens: () => Promise<number[]>): Promise<TokenScores | undefined> => {
+  const score = async (c: Cell, what: string, tokens: () => Promise<number[]>, tail?: number): Promise<TokenScores | undefined> => {
     if (signal?.aborted) throw cancelled();
     const k = `${c.key}#${what}`;
     const hit = store.get(k);
@@ -213,7 +213,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
     }
     if (signal?.aborted) throw cancelled();
     const f0 = now();
-    const s = await backend.score(ids, c.run, signal);
+    const s = await backend.score(ids, c.run, signal, tail !== undefined ? { tail } : undefined);
     const ms = now() - f0;
     if (signal?.aborted) throw cancelled();
     if (s.nll.length !== ids.length - 1 || s.top1.length !== ids.length - 1) {
@@ -258,7 +258,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
       for (let j = 0; j < needles && !needleDone(c); j++) {
         const i = c.needlesLeft[0]!;
         const key = await keyOf(i);
-        const s = await score(c, `n${i}`, async () => needlePrompt(texts, needleSet.needles[i]!, key, c.length));
+        const s = await score(c, `n${i}`, async () => needlePrompt(texts, needleSet.needles[i]!, key, c.length), key.length);
         if (!s) return false;
         c.needlesLeft.shift();
         // Teacher-forced greedy: entries n−k−1 .. n−2 predict the k key tokens that end the prompt.
