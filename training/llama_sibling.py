@@ -38,6 +38,7 @@ MEDIA = os.path.join(ROOT, "media", "model")
 ONNX_OUT = os.path.join(MEDIA, "ropelens-llama-sibling.onnx")
 GGUF_OUT = os.path.join(MEDIA, "ropelens-llama-sibling.gguf")
 REF_OUT = os.path.join(MEDIA, "llama-sibling-reference.json")
+LOG_OUT = os.path.join(MEDIA, "llama-sibling-training-log.jsonl")
 CKPT_DIR = os.path.join(HERE, "ckpt")
 
 
@@ -308,6 +309,10 @@ def export(argv):
     from gguf_export import write_gguf
     write_gguf(model, GGUF_OUT)
     print(f"wrote {os.path.relpath(GGUF_OUT, ROOT)} ({os.path.getsize(GGUF_OUT)} bytes)")
+    log = os.path.join(HERE, "logs", "llama_sibling.jsonl")
+    if os.path.exists(log):  # the probes over training, beside the model (paths relative to the repository)
+        with open(log) as f, open(LOG_OUT, "w") as g:
+            g.write(f.read().replace(ROOT + os.sep, ""))
     ref = write_reference(model, state)
     print(f"wrote {os.path.relpath(REF_OUT, ROOT)}: step {ref['train_steps']}, perplexity none at L0 {ref['perplexity_none_L0']}, "
           f"needles {ref['needle_none_L0']}")
