@@ -38,6 +38,7 @@ MEDIA = os.path.join(ROOT, "media", "model")
 ONNX_OUT = os.path.join(MEDIA, "ropelens-llama-sibling.onnx")
 GGUF_OUT = os.path.join(MEDIA, "ropelens-llama-sibling.gguf")
 REF_OUT = os.path.join(MEDIA, "llama-sibling-reference.json")
+LOG_OUT = os.path.join(MEDIA, "llama-sibling-training-log.jsonl")
 CKPT_DIR = os.path.join(HERE, "ckpt")
 
 
@@ -236,6 +237,19 @@ def export_onnx(model, out=ONNX_OUT):
     return sorted({n.op_type for n in m.graph.node})
 
 
+def ppl_ci95(chunk_nll):
+    """95% interval of the perplexity: Student t over the per-chunk mean NLL (the preview reference's rule, see
+    MODEL_CARD.md), t quantile by the Cornish-Fisher expansion (within 1e-4 of the exact value for df >= 30)."""
+    import numpy as np
+
+    x = np.asarray(chunk_nll, dtype=np.float64)
+    n, z = len(x), 1.959963985
+    df = n - 1
+    t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+    half = t * x.std(ddof=1) / math.sqrt(n)
+    return math.exp(x.mean() - half), math.exp(x.mean() + half)
+
+
 def write_reference(model, ckpt_state, out=REF_OUT):
     """Reference outputs in reference.json's format (evaluate.ref_case), for the ONNX parity test and the
     llama.cpp cross-check: parity cases, per-chunk NLL and perplexity of none at L0, needle retrieval at L0."""
@@ -259,6 +273,7 @@ def write_reference(model, ckpt_state, out=REF_OUT):
         lo = logits_for(model, x)[0].double()
         chunk_nll.append(F.cross_entropy(lo[:-1], x[0, 1:], reduction="mean").item())
     ppl, nll, cnt = perplexity(model, text, L0, PPL_BYTES, "none", batch=64)
+    lo, hi = ppl_ci95(chunk_nll)
     needles = needle_set(text, N_EVAL_NEEDLES)
     s = summarize(needle_outcomes(model, text, needles, L0, "none", None, batch=32), len(needles[0]["key"]))
     ref = {
@@ -273,7 +288,7 @@ def write_reference(model, ckpt_state, out=REF_OUT):
         "perplexity_definition": ("non-overlapping chunks of L bytes from the start of eval.txt, first N bytes; "
                                   "mean NLL (nats) over all predicted positions (L-1 per chunk); ppl = exp(mean)"),
         "perplexity_none_L0": {"L": L0, "N": PPL_BYTES, "perplexity": r(ppl), "mean_nll": r(nll, 8),
-                               "predictions": cnt},
+                               "predictions": cnt, "ci95": [r(lo, 4), r(hi, 4)], "chunks": len(chunk_nll)},
         "chunk_mean_nll_none_L0": [r(v, 8) for v in chunk_nll],
         "needle_none_L0": {"needle_exact": round(s["exact"] / s["n"], 4), "needle_correct": s["exact"],
                            "needle_total": s["n"], "needle_ci95": s["ci95"], "needle_char": s["char"],
@@ -294,6 +309,10 @@ def export(argv):
     from gguf_export import write_gguf
     write_gguf(model, GGUF_OUT)
     print(f"wrote {os.path.relpath(GGUF_OUT, ROOT)} ({os.path.getsize(GGUF_OUT)} bytes)")
+    log = os.path.join(HERE, "logs", "llama_sibling.jsonl")
+    if os.path.exists(log):  # the probes over training, beside the model (paths relative to the repository)
+        with open(log) as f, open(LOG_OUT, "w") as g:
+            g.write(f.read().replace(ROOT + os.sep, ""))
     ref = write_reference(model, state)
     print(f"wrote {os.path.relpath(REF_OUT, ROOT)}: step {ref['train_steps']}, perplexity none at L0 {ref['perplexity_none_L0']}, "
           f"needles {ref['needle_none_L0']}")
