@@ -217,7 +217,8 @@ export function renderPreviewTable(r: PreviewResult): string {
   };
   const policy = r.factorPolicy === 'static' ? `static factor ${r.staticFactor}` : 'per-length factor s = L/L0 (dynamic: factor 1, scaled by the length)';
   const unit = r.engine !== undefined ? 'token' : 'byte';
-  const out = [r.engine !== undefined ? `${r.model.name} on ${r.engine} (L0 = ${r.originalLength} tokens), ${policy}` : `ropelens-mini (byte-level, L0 = ${r.originalLength}), ${policy}`];
+  const shownPolicy = r.engine !== undefined ? 'per-length factor s = L/L0' : policy;
+  const out = [r.engine !== undefined ? `${r.model.name} on ${r.engine} (L0 = ${r.originalLength} tokens), ${shownPolicy}` : `ropelens-mini (byte-level, L0 = ${r.originalLength}), ${policy}`];
   if (ppl) {
     out.push('', ...table(`perplexity per ${unit} (95% interval)`, (c) => pplText(c?.perplexity, c?.perplexityCi95), r.methods));
     if (r.lengths.some((L) => L > r.originalLength)) {

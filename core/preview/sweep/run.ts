@@ -153,8 +153,10 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
 
   const model = { originalContext: L0, ropeTheta: backend.ropeTheta, headDim: backend.headDim };
   const cells: Cell[] = [];
-  for (const m of methods) {
-    for (const L of lengths) {
+  // Lengths outer, as the mini-model preview: under a budget every method gets a first answer at a length before any
+  // method moves on (at L0 all methods are one run).
+  for (const L of lengths) {
+    for (const m of methods) {
       const run = ropeRun(m, L, model);
       if (typeof run === 'string') {
         if (!notes.some((n) => n.startsWith(`${m} skipped`))) notes.push(`${m} skipped: ${run}`);
