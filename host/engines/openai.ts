@@ -228,7 +228,7 @@ class OpenAIBackend implements ScoringBackend {
     const root = `http://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}`;
     const flags = ropeFlags(engine, run, this.ropeTheta, this.opts.maxPositionEmbeddings ?? this.originalContext, need);
     let words = this.template!;
-    // Bind where RoPE Lens connects: vLLM listens on every interface unless told otherwise.
+    // Bind where RoPE Lens connects: vLLM listens on every interface unless told otherwise (ledger: vllm.bind-all).
     if (!words.some((w) => w.includes('{host}')) && templateHost(words) === undefined) words = [...words, '--host', '{host}'];
     const argv = expandTemplate(words, { model: this.opts.model, port, host: this.host, ropeFlags: flags });
     // ledger: vllm.max-model-len, sglang.context-length — lengths past the model's own need these to be allowed.
