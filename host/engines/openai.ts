@@ -34,6 +34,9 @@ export interface OpenAIBackendOptions {
   host?: string;
   /** Port for launched servers; a free one when absent. */
   port?: number;
+  /** The longest sequence the sweep will score (its longest length, in tokens): launched servers are sized for it
+   * so that one server serves every length of a method. Without it, a longer length restarts the server. */
+  maxLength?: number;
   /** Seconds a launched server may take to answer GET /v1/models (weights load, CUDA graphs). Default 900. */
   readyTimeoutS?: number;
   /** Seconds one scoring request may take. Default 600. */
@@ -149,7 +152,7 @@ class OpenAIBackend implements ScoringBackend {
       return;
     }
     const key = ropeKey(run);
-    const need = run.contextTokens + 8; // the prompt plus the one generated token, with room
+    const need = Math.max(run.contextTokens, this.opts.maxLength ?? 0) + 8; // the prompt plus the one generated token, with room
     let current = this.launched;
     if (!current || current.key !== key || (current.capacity ?? 0) < need || !current.server?.alive) {
       await this.stopLaunched();
@@ -217,7 +220,7 @@ class OpenAIBackend implements ScoringBackend {
     if (this.launched?.server?.alive) return this.launched;
     const baseline: RopeRun = { method: 'none', block: {}, ropeTheta: this.ropeTheta, contextTokens: this.originalContext ?? 2048 };
     await this.stopLaunched();
-    this.launched = await this.launch(baseline, ropeKey(baseline), baseline.contextTokens + 8);
+    this.launched = await this.launch(baseline, ropeKey(baseline), Math.max(baseline.contextTokens, this.opts.maxLength ?? 0) + 8);
     return this.launched;
   }
 

@@ -23,7 +23,7 @@ const ROOT = join(__dirname, '..', '..');
 const FIX = join(ROOT, 'test', 'fixtures', 'openai');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(FIX, name), 'utf8'));
 const SERVER = 'node test/engines/openai-server.mjs --model {model} --port {port} {ropeFlags}';
-const GGUF = join(ROOT, 'media', 'model', 'ropelens-llama-sibling.gguf');
+const GGUF = process.env['ROPELENS_SIBLING_GGUF'] ?? join(ROOT, 'media', 'model', 'ropelens-llama-sibling.gguf');
 
 const run = (method: string, block: Record<string, unknown>, contextTokens: number, ropeTheta = 10000): RopeRun => ({ method, block, ropeTheta, contextTokens });
 const NONE = run('none', {}, 64);
@@ -290,23 +290,51 @@ test('dispose stops a launched server and its process group', async () => {
   }
 });
 
-test('end to end on the GGUF sibling through node-llama-cpp', { skip: existsSync(GGUF) ? false : 'media/model/ropelens-llama-sibling.gguf is not built yet' }, async () => {
-  const b = createOpenAIBackend({ model: GGUF, launch: SERVER, launchEngine: 'vllm', originalContext: 256, readyTimeoutS: 60 });
+test('end to end on the GGUF sibling: the HTTP path returns what node-llama-cpp computes in-process', { skip: existsSync(GGUF) ? false : `${GGUF} is not built yet` }, async () => {
+  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+  type Token = import('node-llama-cpp').Token;
+  const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+  /** -log p(t[i+1] | t[..i]) and greedy hits from the logits, in this process, with the GGUF overrides given. */
+  async function reference(tokens: number[], overrides?: Record<string, unknown>): Promise<{ nll: number[]; top1: number[] }> {
+    const model = await llama.loadModel({ modelPath: GGUF, ...(overrides ? { metadataOverrides: overrides } : {}) });
+    const ctx = await model.createContext({ contextSize: 512, sequences: 1 });
+    const ts = tokens as unknown as Token[];
+    const res = await ctx.getSequence().controlledEvaluate(ts.map((t, i) => (i + 1 < ts.length ? ([t, { generateNext: { logits: true } }] as const) : t)));
+    const nll: number[] = [];
+    const top1: number[] = [];
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const logits = res[i]!.next.logits!;
+      let max = -Infinity;
+      let arg: Token | undefined;
+      for (const [id, v] of logits) if (v > max) [max, arg] = [v, id];
+      let z = 0;
+      for (const v of logits.values()) z += Math.exp(v - max);
+      nll.push(-(logits.get(ts[i + 1]!)! - max - Math.log(z)));
+      top1.push((arg as unknown as number) === tokens[i + 1] ? 1 : 0);
+    }
+    await ctx.dispose();
+    await model.dispose();
+    return { nll, top1 };
+  }
+  const logs: string[] = [];
+  const b = createOpenAIBackend({ model: GGUF, launch: SERVER, launchEngine: 'vllm', originalContext: 128, maxLength: 512, readyTimeoutS: 120, onLog: (l) => logs.push(l) });
   try {
-    const text = 'The quick brown fox jumps over the lazy dog. ';
-    const ids = await b.tokenize(text.repeat(3));
+    const ids = await b.tokenize('The quick brown fox jumps over the lazy dog. '.repeat(4));
     const tokens = [...(b.bos() !== undefined ? [b.bos()!] : []), ...ids];
     const none = run('none', {}, tokens.length);
     await b.prepare(none);
     const s = await b.score(tokens, none);
+    const ref = await reference(tokens);
     assert.equal(s.nll.length, tokens.length - 1);
-    const mean = s.nll.reduce((a, x) => a + x, 0) / s.nll.length;
-    // Better than guessing uniformly over the byte vocabulary: the model really ran.
-    assert.ok(mean < Math.log(256), `mean nll ${mean}`);
+    s.nll.forEach((x, i) => assert.ok(Math.abs(x - ref.nll[i]!) < 1e-6, `nll[${i}] ${x} vs ${ref.nll[i]}`));
+    assert.deepEqual([...s.top1], ref.top1);
     const lin = run('linear', { rope_type: 'linear', factor: 4 }, tokens.length);
     await b.prepare(lin);
     const l = await b.score(tokens, lin);
-    assert.notDeepEqual([...l.nll], [...s.nll], 'linear scaling changed the scores');
+    const refLin = await reference(tokens, { llama: { rope: { scaling: { type: 'linear', factor: 4 } } } });
+    l.nll.forEach((x, i) => assert.ok(Math.abs(x - refLin.nll[i]!) < 1e-6, `linear nll[${i}] ${x} vs ${refLin.nll[i]}`));
+    assert.ok(logs.some((line) => /rope \{"rope_type":"linear","factor":4\}/.test(line)), 'the second server was launched with the linear block');
+    assert.equal(logs.filter((line) => line.startsWith('listening')).length, 2, 'one server for none (tokenizing included), one for linear');
   } finally {
     await b.dispose();
   }
