@@ -93,9 +93,22 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last resort: a CLI that exits (or crashes) mid-sweep still stops every server it started.
-  process.on('exit', () => {
-    for (const s of LIVE) s.killNow();
-  });
+  process.on('exit', killAll);
+  // The servers run in their own process groups, so Ctrl-C in the terminal does not reach them. When nobody else
+  // handles the signal, stop them and let the signal end this process as it would have.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(sig) > 1) return; // the host handles it (and disposes the backend)
+      killAll();
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+function killAll(): void {
+  for (const s of LIVE) s.killNow();
 }
 
 /** One launched server process (its own process group). */

@@ -85,7 +85,7 @@ const server = createServer(async (req, res) => {
     return error(500, String(e?.message ?? e));
   }
 });
-server.listen(port, host, () => console.log(`listening on http://${host}:${server.address().port} (${model}, rope ${JSON.stringify(rope)}, theta ${ropeTheta ?? 'model'})`));
+server.listen(port, host, () => console.log(`listening on http://${host}:${server.address().port} (${model}, rope ${JSON.stringify(rope)}, theta ${ropeTheta ?? 'model'}) pid ${process.pid}`));
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
 
 function readBody(req) {

@@ -42,11 +42,16 @@ async function rejectsWith(p: Promise<unknown>, code: string, pattern?: RegExp):
   assert.fail(`expected ${code}`);
 }
 
+/** The process has exited (a zombie whose orphan nobody reaped yet counts as exited). */
 function gone(pid: number | undefined): boolean {
   if (pid === undefined) return true;
   try {
     process.kill(pid, 0);
-    return false;
+  } catch {
+    return true;
+  }
+  try {
+    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\)/, ''));
   } catch {
     return true;
   }
@@ -287,6 +292,37 @@ test('dispose stops a launched server and its process group', async () => {
   function serverPids(): number[] {
     const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
     return out.split('\n').filter((l) => l.includes('openai-server.mjs') && l.includes('--model fake') && !l.includes('--port 0')).map((l) => Number(l.trim().split(/\s+/)[0]));
+  }
+});
+
+test('a host that exits or is interrupted without dispose() still stops its launched server', async () => {
+  const { spawn } = await import('node:child_process');
+  const script = `
+    const { createOpenAIBackend } = require('./host/engines/openai.ts');
+    const b = createOpenAIBackend({ model: 'fake', launch: ${JSON.stringify(SERVER)}, launchEngine: 'vllm', readyTimeoutS: 20, onLog: (l) => console.log(l) });
+    b.prepare({ method: 'none', block: {}, ropeTheta: 10000, contextTokens: 64 }).then(() => {
+      console.log('prepared');
+      // 'exit': leave through process.exit() once the test has seen the server (a line on stdin).
+      if (process.argv[1] === 'exit') process.stdin.once('data', () => process.exit(0));
+      setInterval(() => {}, 1000);
+    });
+  `;
+  for (const how of ['exit', 'SIGINT'] as const) {
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, how], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    const prepared = new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('prepared')) resolve();
+    }));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await prepared;
+    const pid = Number(/pid (\d+)/.exec(out)?.[1]);
+    assert.ok(pid > 0 && !gone(pid), `${how}: the server runs (${out})`);
+    if (how === 'exit') child.stdin.write('go\n');
+    else child.kill(how);
+    await exited;
+    for (let i = 0; i < 50 && !gone(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(gone(pid), `${how}: server ${pid} stopped`);
   }
 });
 
