@@ -131,11 +131,15 @@ async function ggufEngine(path) {
   const { getLlama, readGgufFileInfo } = await import('node-llama-cpp');
   const info = await readGgufFileInfo(path, { readTensorInfo: false });
   const arch = info.metadata.general.architecture;
+  // node-llama-cpp 3.22.1 (ggufMetadataOverridesToList) sends an integer-valued number as an int override, and
+  // llama.cpp ignores an int override of a float key (rope.freq_base, rope.scaling.factor): nudge such values off
+  // the integer; float32 rounds the nudge away.
+  const asFloat = (x) => (Number.isInteger(x) ? x * (1 + 2 ** -40) : x);
   const ropeOverrides = {};
-  if (ropeTheta !== undefined) ropeOverrides.freq_base = ropeTheta;
+  if (ropeTheta !== undefined) ropeOverrides.freq_base = asFloat(ropeTheta);
   const type = rope.rope_type ?? rope.type;
   if (type === 'linear' || type === 'yarn') {
-    ropeOverrides.scaling = { type, factor: Number(rope.factor) };
+    ropeOverrides.scaling = { type, factor: asFloat(Number(rope.factor)) };
     if (type === 'yarn' && rope.original_max_position_embeddings !== undefined) ropeOverrides.scaling.original_context_length = Number(rope.original_max_position_embeddings);
   } else if (type !== undefined && type !== 'default') {
     console.error(`error: this test server applies linear and yarn only, not ${type}`);
