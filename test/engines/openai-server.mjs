@@ -131,7 +131,7 @@ async function ggufEngine(path) {
   const { getLlama, readGgufFileInfo } = await import('node-llama-cpp');
   const info = await readGgufFileInfo(path, { readTensorInfo: false });
   const arch = info.metadata.general.architecture;
-  // node-llama-cpp 3.22.1 (ggufMetadataOverridesToList) sends an integer-valued number as an int override, and
+  // ledger: llama.cpp.override-type — node-llama-cpp 3.22.1 sends an integer-valued number as an int override, and
   // llama.cpp ignores an int override of a float key (rope.freq_base, rope.scaling.factor): nudge such values off
   // the integer; float32 rounds the nudge away.
   const asFloat = (x) => (Number.isInteger(x) ? x * (1 + 2 ** -40) : x);
