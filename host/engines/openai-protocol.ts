@@ -1,7 +1,8 @@
 // The wire formats the `openai` preview engine speaks: request bodies and response parsing for vLLM's
 // /v1/completions with `prompt_logprobs` (also served by test/engines/openai-server.mjs), SGLang's native /generate
 // with input logprobs, and the /tokenize endpoints. No I/O here: host/engines/openai.ts does the HTTP.
-// ledger: vllm.prompt-logprobs, vllm.tokenize, vllm.error-body, sglang.input-logprobs, llama.cpp.server-no-prompt-logprobs
+// ledger: vllm.prompt-logprobs, vllm.tokenize, vllm.error-body, sglang.input-logprobs, sglang.tokenize,
+// llama.cpp.server-no-prompt-logprobs
 import { BackendError, type TokenScores } from '../../core/preview/sweep/backend';
 
 /** How a server returns prompt log-probabilities. `vllm`: /v1/completions + prompt_logprobs; `sglang`: /generate. */
