@@ -26,9 +26,9 @@ export function sglangGenerateBody(tokens: readonly number[]): Record<string, un
   };
 }
 
-/** The /tokenize body per engine: vLLM and SGLang take `prompt`, llama-server `content`. BOS is added by the sweep. */
-export function tokenizeBody(api: ScoreApi | 'llama.cpp', model: string, text: string, addSpecial: boolean): Record<string, unknown> {
-  if (api === 'llama.cpp') return { content: text, add_special: addSpecial };
+/** The /tokenize body: vLLM and SGLang take the same fields (llama-server's `content` is never needed: it cannot
+ * score prompts). BOS is added by the sweep, so the text is tokenized without special tokens. */
+export function tokenizeBody(model: string, text: string, addSpecial: boolean): Record<string, unknown> {
   return { model, prompt: text, add_special_tokens: addSpecial };
 }
 

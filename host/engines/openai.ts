@@ -61,6 +61,8 @@ interface Target {
   root: string;
   /** Set when RoPE Lens started it. */
   server?: LaunchedServer;
+  /** How this server returns prompt log-probabilities, when its /v1/models names it (owned_by "sglang"). */
+  api?: ScoreApi;
   /** Launched servers: the rope configuration and the longest sequence they were sized for. */
   key?: string;
   capacity?: number;
@@ -82,6 +84,8 @@ class OpenAIBackend implements ScoringBackend {
   private readonly template: string[] | undefined;
   private readonly engine: LaunchEngine | undefined;
   private readonly api: ScoreApi;
+  /** Set when the caller chose the API; otherwise a server's owned_by may choose it per server. */
+  private readonly apiGiven: boolean;
   private readonly host: string;
   private bosId: number | undefined;
   private bosKnown: boolean;
@@ -121,8 +125,12 @@ class OpenAIBackend implements ScoringBackend {
       throw new BackendError('no-prompt-logprobs', 'llama-server returns log-probabilities of generated tokens only (n_probs), never of the prompt: preview a GGUF with --engine llama.cpp instead');
     }
     this.api = opts.api ?? (this.engine === 'sglang' ? 'sglang' : 'vllm');
-    const where = this.template ? `${this.engine} launched per method` : 'server';
-    this.name = `${opts.model} on ${this.api === 'sglang' ? 'SGLang' : 'an OpenAI-compatible'} ${where} (prompt log-probabilities over HTTP)`;
+    this.apiGiven = opts.api !== undefined || this.engine !== undefined;
+    const label: Record<LaunchEngine, string> = { vllm: 'vLLM', sglang: 'SGLang', 'llama.cpp': 'llama-server' };
+    const servers = [...new Set([...(this.defaultUrl ? [this.defaultUrl] : []), ...this.urls.values()])];
+    this.name = this.template
+      ? `${opts.model} on ${label[this.engine!]}, started per method (${this.template[0]})`
+      : `${opts.model} on ${servers.join(', ')} (prompt log-probabilities over HTTP)`;
   }
 
   async tokenize(text: string): Promise<number[]> {
@@ -167,10 +175,11 @@ class OpenAIBackend implements ScoringBackend {
     const target = this.prepared.get(runKey(run));
     if (!target) throw new BackendError('not-ready', `score() before prepare() for ${run.method} at ${run.contextTokens}`);
     if (target.server && !target.server.alive) throw this.died(target);
-    const body = this.api === 'sglang' ? sglangGenerateBody(tokens) : vllmCompletionBody(this.opts.model, tokens);
-    const path = this.api === 'sglang' ? '/generate' : '/v1/completions';
+    const api = target.api ?? this.api;
+    const body = api === 'sglang' ? sglangGenerateBody(tokens) : vllmCompletionBody(this.opts.model, tokens);
+    const path = api === 'sglang' ? '/generate' : '/v1/completions';
     const json = await this.post(target, path, body, `scoring ${tokens.length} tokens (${run.method})`, signal);
-    return this.api === 'sglang' ? parseSglangInputLogprobs(json, tokens) : parseVllmPromptLogprobs(json, tokens);
+    return api === 'sglang' ? parseSglangInputLogprobs(json, tokens) : parseVllmPromptLogprobs(json, tokens);
   }
 
   async dispose(): Promise<void> {
@@ -262,18 +271,25 @@ class OpenAIBackend implements ScoringBackend {
     return res.ok;
   }
 
-  /** The user's server answers and serves the model (vLLM refuses requests for another name). */
+  /** The user's server answers and serves the model (vLLM refuses requests for another name); its owned_by says
+   * which server it is (ledger: vllm.tokenize, sglang.tokenize, llama.cpp.server-no-prompt-logprobs). */
   private async checkServes(target: Target): Promise<void> {
     const body = await this.get(target, '/v1/models', 'listing models');
     const data = typeof body === 'object' && body !== null ? (body as { data?: unknown }).data : undefined;
-    const ids = Array.isArray(data) ? data.map((d) => (typeof d === 'object' && d !== null ? (d as { id?: unknown }).id : undefined)).filter((x): x is string => typeof x === 'string') : [];
+    const cards = Array.isArray(data) ? data.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null) : [];
+    const owners = new Set(cards.map((c) => c['owned_by']));
+    if (owners.has('llamacpp')) {
+      throw new BackendError('no-prompt-logprobs', `${target.root} is llama-server, which returns log-probabilities of generated tokens only (n_probs), never of the prompt: preview a GGUF with --engine llama.cpp instead`);
+    }
+    if (!this.apiGiven && owners.has('sglang')) target.api = 'sglang';
+    const ids = cards.map((c) => c['id']).filter((x): x is string => typeof x === 'string');
     if (ids.length > 0 && !ids.includes(this.opts.model)) {
       throw new BackendError('bad-response', `${target.root} serves ${ids.slice(0, 3).join(', ')}, not ${this.opts.model}: pass --model ${ids[0]}`);
     }
   }
 
   private async tokenizeAt(target: Target, text: string, addSpecial: boolean): Promise<number[]> {
-    const body = tokenizeBody(this.api, this.opts.model, text, addSpecial);
+    const body = tokenizeBody(this.opts.model, text, addSpecial);
     return parseTokenizeResponse(await this.post(target, '/tokenize', body, 'tokenizing'));
   }
 

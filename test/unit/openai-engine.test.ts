@@ -246,6 +246,23 @@ test('faults: unreachable, no prompt log-probabilities, HTTP errors, cancellatio
   await rejectsWith(tooLong.score([1, 2, 3], NONE), 'out-of-memory', /maximum context length/);
   oom.server.close();
 
+  // A server's /v1/models says which it is: llama-server is refused before any scoring, SGLang is scored via /generate.
+  const llamaServer = await stubServer(() => ({ status: 200, body: { object: 'list', data: [{ id: 'm', object: 'model', owned_by: 'llamacpp' }] } }));
+  await rejectsWith(createOpenAIBackend({ model: 'm', url: llamaServer.url }).prepare(NONE), 'no-prompt-logprobs', /is llama-server/);
+  llamaServer.server.close();
+  const tokens = (fixture('vllm-completions-request.json') as { prompt: number[] }).prompt;
+  const paths: string[] = [];
+  const sglang = await stubServer((path) => {
+    paths.push(path);
+    return path === '/v1/models' ? { status: 200, body: { object: 'list', data: [{ id: 'm', owned_by: 'sglang' }] } } : { status: 200, body: fixture('sglang-generate-input-logprobs.json') };
+  });
+  const sg = createOpenAIBackend({ model: 'm', url: sglang.url });
+  await sg.prepare(NONE);
+  const scored = await sg.score(tokens, NONE);
+  assert.deepEqual([...scored.nll], [...parseVllmPromptLogprobs(fixture('vllm-completions-prompt-logprobs.json'), tokens).nll]);
+  assert.deepEqual(paths, ['/v1/models', '/generate']);
+  sglang.server.close();
+
   const slow = await stubServer((path) => (path === '/v1/models' ? { status: 200, body: { data: [] } } : 'hang'));
   const hang = createOpenAIBackend({ model: 'm', url: slow.url });
   await hang.prepare(NONE);
