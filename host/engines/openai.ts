@@ -153,7 +153,8 @@ class OpenAIBackend implements ScoringBackend {
 
   async prepare(run: RopeRun): Promise<void> {
     this.checkLive();
-    if (!this.template) {
+    if (!this.template || this.urls.has(run.method)) {
+      // A server the user named for this method wins over the launch template.
       const target = this.userTarget(run.method);
       await this.checkServes(target);
       this.prepared.set(runKey(run), target);
@@ -372,7 +373,11 @@ export function ropeFlags(engine: LaunchEngine, run: RopeRun, shippedTheta: numb
       ...(maxPositions !== undefined ? { maxPositionEmbeddings: { value: maxPositions, source: 'file' as const } } : {}),
     },
   };
-  const words = [...(convertBlock(facts, engine).words ?? [])];
+  const conversion = convertBlock(facts, engine);
+  const words = [...(conversion.words ?? [])];
+  if (scaled && words.length === 0) {
+    throw new BackendError('unsupported-architecture', `${engine} has no flags for ${run.method}${conversion.notes[0] ? `: ${conversion.notes[0]}` : ''}`);
+  }
   if (!scaled) {
     // No scaling: no override block at all (an empty rope_scaling is not "none" to every engine).
     for (const flag of ['--hf-overrides', '--json-model-override-args']) {

@@ -165,6 +165,7 @@ test('rope flags per engine come from core/convert, with the served length raise
   const lc = ropeFlags('llama.cpp', run('linear', { rope_type: 'linear', factor: 2 }, 8192), 10000, 4096, 8200);
   assert.deepEqual(lc.slice(0, 4), ['--rope-scaling', 'linear', '--rope-scale', '2']);
   assert.equal(lc[lc.indexOf('-c') + 1], '8200');
+  assert.throws(() => ropeFlags('llama.cpp', run('dynamic', { rope_type: 'dynamic', factor: 2 }, 8192), 10000, 4096, 8200), (e: unknown) => e instanceof BackendError && /llama.cpp has no flags for dynamic: llama.cpp has no dynamic NTK/.test(e.message));
 });
 
 test('loopback by default: a template binding another host needs that host named; llama-server is refused up front', () => {
@@ -221,6 +222,13 @@ test('servers the user runs: --url per method, and one for every method', async 
     const s = await b.score([256, 104, 105], YARN);
     assert.equal(s.nll.length, 2);
     await b.dispose();
+    // With a template too, a method's own --url wins: nothing is launched for it.
+    const launched: string[] = [];
+    const mixed = createOpenAIBackend({ model: 'fake', url: [`yarn=http://127.0.0.1:${port}`], launch: SERVER, launchEngine: 'vllm', onLog: (l) => launched.push(l) });
+    await mixed.prepare(YARN);
+    assert.equal((await mixed.score([256, 104, 105], YARN)).nll.length, 2);
+    assert.deepEqual(launched, []);
+    await mixed.dispose();
     const wrongName = createOpenAIBackend({ model: 'other', url: `http://127.0.0.1:${port}` });
     await rejectsWith(wrongName.prepare(NONE), 'bad-response', /serves fake, not other/);
   } finally {
