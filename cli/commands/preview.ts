@@ -19,7 +19,8 @@ const USAGE =
   'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
   '[--factor-policy per-length|static] [--static-factor S] [--probe ppl,needle] [--budget SECONDS] [--needles N] ' +
   '[--eval-bytes N] [--live] [--threads N] [--json] [FILE] | --engine onnx|llama.cpp|openai --model FILE|NAME [--url URL] ' +
-  '[--launch TEMPLATE] [--methods ...] [--lengths 8k,16k|2x,...] [--budget S] [--needles N] [--eval-tokens N] [--json]';
+  '[--launch TEMPLATE] [--methods ...] [--lengths 8k,16k|2x,...] [--budget S] [--needles N] [--eval-tokens N] ' +
+  '[--original-context N] [--rope-theta X] [--head-dim N] [--json]';
 
 interface Args {
   request: PreviewRequest;
@@ -32,10 +33,13 @@ interface Args {
   /** A real model on a real engine (host/engines) instead of the bundled mini-model. */
   engine?: RealEngine;
   model?: string;
-  url?: string;
+  url?: string[];
   launch?: string;
   lengths?: string[];
   evalTokens?: number;
+  originalContext?: number;
+  ropeTheta?: number;
+  headDim?: number;
 }
 
 function list(v: string): string[] {
@@ -63,11 +67,31 @@ function parseArgs(argv: readonly string[]): Args | string {
         break;
       }
       case '--model':
-      case '--url':
       case '--launch': {
         const v = value();
         if (!v) return `${a} needs a value`;
-        real[a.slice(2) as 'model' | 'url' | 'launch'] = v;
+        real[a.slice(2) as 'model' | 'launch'] = v;
+        break;
+      }
+      case '--url': {
+        // Repeatable: a bare URL serves every method, method=URL one method (openai engine).
+        const v = value();
+        if (!v) return '--url needs a URL or method=URL';
+        real.url = [...(real.url ?? []), v];
+        break;
+      }
+      case '--original-context':
+      case '--head-dim': {
+        const n = positiveInt(value(), a);
+        if (typeof n === 'string') return n;
+        if (a === '--head-dim') real.headDim = n;
+        else real.originalContext = n;
+        break;
+      }
+      case '--rope-theta': {
+        const v = value();
+        if (v === undefined || !(Number(v) > 0) || !Number.isFinite(Number(v))) return `--rope-theta needs a positive number, got ${v ?? 'nothing'}`;
+        real.ropeTheta = Number(v);
         break;
       }
       case '--eval-tokens': {
@@ -147,7 +171,8 @@ function parseArgs(argv: readonly string[]): Args | string {
   const args: Args = { request, threads, json, live, ...real };
   if (file !== undefined) args.file = file;
   if (args.engine === undefined) {
-    for (const k of ['model', 'url', 'launch', 'evalTokens'] as const) if (args[k] !== undefined) return `--${k === 'evalTokens' ? 'eval-tokens' : k} needs --engine`;
+    const flag: Record<string, string> = { model: 'model', url: 'url', launch: 'launch', evalTokens: 'eval-tokens', originalContext: 'original-context', ropeTheta: 'rope-theta', headDim: 'head-dim' };
+    for (const k of Object.keys(flag) as (keyof Args)[]) if (args[k] !== undefined) return `--${flag[k]} needs --engine`;
     return args;
   }
   if (file !== undefined) return `a FILE ("yours") is for the mini-model preview; with --engine give the model with --model`;
@@ -275,6 +300,9 @@ async function runReal(args: Args, io: CliIO): Promise<number> {
   if (evalTokens !== undefined) opts.evalTokens = evalTokens;
   if (r.probes !== undefined) opts.probes = r.probes;
   if (args.threadsGiven) opts.threads = args.threads;
+  if (args.originalContext !== undefined) opts.originalContext = args.originalContext;
+  if (args.ropeTheta !== undefined) opts.ropeTheta = args.ropeTheta;
+  if (args.headDim !== undefined) opts.headDim = args.headDim;
   const hooks: Parameters<typeof runRealPreview>[1] = {
     onProgress: (p) => {
       total = p.total;

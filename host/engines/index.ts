@@ -9,6 +9,7 @@ import { PreviewError, type PreviewCell, type PreviewProbe, type PreviewProgress
 import { findModelDir } from '../ort-node';
 import { createOnnxBackend } from './onnx';
 import { createLlamaCppProcessBackend } from './worker';
+import { createOpenAIBackend, type OpenAIBackendOptions } from './openai';
 
 export type RealEngine = 'onnx' | 'llama.cpp' | 'openai';
 export const REAL_ENGINES: readonly RealEngine[] = ['onnx', 'llama.cpp', 'openai'];
@@ -17,7 +18,8 @@ export interface RealPreviewOptions {
   engine: RealEngine;
   /** onnx / llama.cpp: the model file; openai: the served model's name. */
   model: string;
-  url?: string;
+  /** openai: the server URL, or several ("URL" for every method, "method=URL" for one). */
+  url?: string | string[];
   launch?: string;
   lengths?: string[];
   methods?: string[];
@@ -27,6 +29,10 @@ export interface RealPreviewOptions {
   evalTokens?: number;
   probes?: PreviewProbe[];
   threads?: number;
+  /** Model facts an engine cannot read itself (openai: from the model's config.json). */
+  originalContext?: number;
+  ropeTheta?: number;
+  headDim?: number;
   /** Where eval.txt and needles.json lie (default: the bundled media/model). */
   assetsDir?: string;
 }
@@ -60,9 +66,17 @@ export async function createBackend(opts: RealPreviewOptions): Promise<ScoringBa
       return createOnnxBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     case 'llama.cpp':
       return createLlamaCppProcessBackend({ model: opts.model, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
-    case 'openai':
-      // MERGE: replaced by the openai engine (host/engines/openai.ts createOpenAIBackend) when that branch is merged.
-      throw new BackendError('not-installed', 'the openai engine is not part of this build');
+    case 'openai': {
+      const o: OpenAIBackendOptions = { model: opts.model };
+      if (opts.url !== undefined) o.url = opts.url;
+      if (opts.launch !== undefined) o.launch = opts.launch;
+      if (opts.originalContext !== undefined) o.originalContext = opts.originalContext;
+      if (opts.ropeTheta !== undefined) o.ropeTheta = opts.ropeTheta;
+      // Launched servers are sized once for the longest length when it is given in tokens (multiples need L0).
+      const tokens = (opts.lengths ?? []).map((l) => (/^\d+(\.\d+)?k$/i.test(l.trim()) ? Number(l.trim().slice(0, -1)) * 1024 : /^\d+$/.test(l.trim()) ? Number(l) : NaN));
+      if (tokens.length > 0 && tokens.every((n) => Number.isFinite(n))) o.maxLength = Math.max(...tokens);
+      return createOpenAIBackend(o);
+    }
     default:
       throw new PreviewError('bad-method', `unknown engine "${String(opts.engine)}" (expected ${REAL_ENGINES.join(', ')})`);
   }
@@ -88,6 +102,8 @@ export async function runRealPreview(opts: RealPreviewOptions, hooks: RealPrevie
         needles: opts.needles,
         evalTokens: opts.evalTokens,
         probes: opts.probes,
+        originalContext: opts.originalContext,
+        headDim: opts.headDim,
         engine: opts.engine,
         modelName: opts.model.split(/[\\/]/).pop() ?? opts.model,
       },

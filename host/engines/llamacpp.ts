@@ -1,7 +1,7 @@
 // ScoringBackend over llama.cpp in-process, through node-llama-cpp (an optional dependency, loaded on first use;
 // prebuilt CPU binaries, never built or downloaded at run time).
 //
-// How a method reaches llama.cpp (ledger: llama.cpp.node-llama-cpp, llama.cpp.load-rope-hparams, llama.cpp.context-yarn). node-llama-cpp 3.22.1 passes no rope parameters to llama.cpp's context (its
+// How a method reaches llama.cpp (ledger: llama.cpp.node-llama-cpp, llama.cpp.load-rope-hparams, llama.cpp.context-yarn, llama.cpp.override-type). node-llama-cpp 3.22.1 passes no rope parameters to llama.cpp's context (its
 // AddonContext is created with contextSize, batchSize, sequences, flashAttention, threads, ... only:
 // dist/evaluator/LlamaContext/LlamaContext.js, `new this._llama._bindings.AddonContext(...)`), but LlamaModelOptions
 // has `metadataOverrides` (dist/evaluator/LlamaModel/LlamaModel.d.ts), turned into llama.cpp's kv_overrides at model

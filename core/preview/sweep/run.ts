@@ -38,6 +38,8 @@ export interface SweepOptions {
   evalTokens?: number | undefined;
   /** The model's original context when the backend does not know it. */
   originalContext?: number | undefined;
+  /** The rotary dimension when the backend does not know it (static NTK-aware needs it). */
+  headDim?: number | undefined;
   /** Shown as the result's engine ("llama.cpp", "onnx", "openai"). */
   engine?: string | undefined;
   /** Shown as the model's name. */
@@ -94,7 +96,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
   if (signal?.aborted) throw cancelled();
   const L0 = opts.originalContext ?? backend.originalContext;
   if (L0 === undefined || !(L0 > 0)) {
-    throw new PreviewError('bad-length', 'the model does not state its original context (L0): the methods need it; give it with --original-context');
+    throw new PreviewError('bad-length', 'the model does not state its original context (L0): the methods need it; give it with --original-context (the original_max_position_embeddings, else max_position_embeddings, of its config.json)');
   }
   const lengths = sweepLengths(opts.lengths, L0);
   const probes: PreviewProbe[] = opts.probes && opts.probes.length > 0 ? [...new Set(opts.probes)] : [...ALL_PROBES];
@@ -151,7 +153,8 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
   if (!exact && !(Number.isFinite(budgetS) && budgetS > 0)) throw new PreviewError('budget-too-small', `budget ${String(opts.budgetS)} must be a positive number of seconds`);
   const budgetMs = exact ? undefined : budgetS * 1000;
 
-  const model = { originalContext: L0, ropeTheta: backend.ropeTheta, headDim: backend.headDim };
+  const headDim = backend.headDim ?? opts.headDim;
+  const model = { originalContext: L0, ropeTheta: backend.ropeTheta, headDim };
   const cells: Cell[] = [];
   // Lengths outer, as the mini-model preview: under a budget every method gets a first answer at a length before any
   // method moves on (at L0 all methods are one run).
@@ -367,7 +370,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
     model: {
       name: opts.modelName ?? backend.name,
       originalLength: L0,
-      headDim: backend.headDim ?? 0,
+      headDim: headDim ?? 0,
       ropeTheta: backend.ropeTheta,
       evalBytes: wantPpl ? bodyTokens : 0,
       evalWindows: wantPpl ? results.reduce((a, c) => Math.max(a, c.evalChunks ?? 0), 0) : 0,
