@@ -96,7 +96,8 @@ async function main() {
         platform: e.platform,
         format: e.format,
         target: e.platform === 'node' ? 'node20' : 'chrome120',
-        external: e.external ?? [],
+        // node-llama-cpp (optional, native, ESM with top-level await) is loaded at run time by host/engines/llamacpp.ts.
+        external: [...(e.external ?? []), ...(e.platform === 'node' ? ['node-llama-cpp'] : [])],
         banner: e.banner,
         // The webview loads onnxruntime-web's wasm from dist/media/ort, never from a CDN.
         define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },

@@ -83,7 +83,26 @@ Options:
   --json                   the full result as JSON
   -h, --help               this help
 
-Example:
+Real models (--engine): the same sweep on your model, in its own tokens: perplexity on the shipped eval text and
+needle retrieval on prompts of exactly L tokens, per method and length (default none,linear,ntk,yarn at 1, 2, 4 ×
+the model's original context, read from its GGUF header). Faults (engine missing, unreadable model, out of memory
+at a length, server gone) print one line and the cells measured before them.
+  --engine ENGINE          llama.cpp (a GGUF file, in-process via node-llama-cpp), onnx (a mini-model-interface
+                           .onnx file), openai (an OpenAI-compatible server with prompt log-probabilities)
+  --model FILE|NAME        the .gguf / .onnx file, or the served model's name (openai)
+  --url URL                openai: a server for every method, or METHOD=URL for one (repeatable)
+  --launch TEMPLATE        openai: a command RoPE Lens starts, measures and stops per method
+  --lengths LIST           tokens (4096), thousands (8k,16k,32k) or multiples of the original context (2x)
+  --budget SECONDS         wall-clock time for the sweep once the model is loaded (default 120)
+  --needles N, --eval-tokens N   exact sample sizes per cell instead of a budget
+  --threads N              llama.cpp CPU threads (default 2)
+  --original-context N, --rope-theta X, --head-dim N
+                           openai: the model's facts from its config.json (L0, rope_theta, rotary dimension)
+
+Examples:
   ropelens preview --methods none,yarn --lengths 1x,4x --budget 4 models/qwen/config.json
+  ropelens preview --engine llama.cpp --model qwen2.5-0.5b-q8_0.gguf --lengths 4k,8k,16k --budget 300
+  ropelens preview --engine onnx --model media/model/ropelens-llama-sibling.onnx --needles 8 --eval-tokens 2048
+  ropelens preview --engine openai --url http://127.0.0.1:8000 --model Qwen/Qwen2.5-7B-Instruct --json
 `,
 };

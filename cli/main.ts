@@ -5,6 +5,7 @@ import { version } from '../package.json';
 import { loadDialects } from '../host/dialects';
 import { COMMANDS } from './commands/index';
 import { COMMAND_HELP } from './help';
+import { serveWorker, WORKER_ENV } from '../host/engines/worker';
 import { EXIT_INTERNAL, EXIT_USAGE, firstLine, isIoError, type CliIO } from './io';
 import { installTerminalManners, isEpipe } from './terminal';
 
@@ -83,8 +84,11 @@ export const nodeIO: CliIO = {
   stderrIsTTY: process.stderr.isTTY === true,
 };
 
-// Run when executed (node dist/cli.js, the bin), not when imported by tests.
-if (typeof require !== 'undefined' && require.main === module) {
+// Run when executed (node dist/cli.js, the bin), not when imported by tests. The same file serves as the engine
+// worker process of `preview --engine llama.cpp` (host/engines/worker.ts).
+if (typeof require !== 'undefined' && require.main === module && process.env[WORKER_ENV]) {
+  serveWorker();
+} else if (typeof require !== 'undefined' && require.main === module) {
   installTerminalManners(nodeIO, process.argv[2]);
   // Faults outside the awaited path (a timer, a worker callback) end the run with one line and exit 3, not a stack;
   // a closed pipe is not a fault.

@@ -12,19 +12,34 @@ import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } fr
 import { parseOrExit, walkArgs } from '../args';
 import { ttyProgress } from '../progress';
 import { boundedInt, MAX_THREADS } from '../../core/limits';
+import { REAL_ENGINES, runRealPreview, type RealEngine, type RealPreviewOptions } from '../../host/engines/index';
+import { BackendError } from '../../core/preview/sweep/backend';
 
 const USAGE =
   'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
   '[--factor-policy per-length|static] [--static-factor S] [--probe ppl,needle] [--budget SECONDS] [--needles N] ' +
-  '[--eval-bytes N] [--live] [--threads N] [--json] [FILE]';
+  '[--eval-bytes N] [--live] [--threads N] [--json] [FILE] | --engine onnx|llama.cpp|openai --model FILE|NAME [--url URL] ' +
+  '[--launch TEMPLATE] [--methods ...] [--lengths 8k,16k|2x,...] [--budget S] [--needles N] [--eval-tokens N] ' +
+  '[--original-context N] [--rope-theta X] [--head-dim N] [--json]';
 
 interface Args {
   request: PreviewRequest;
   threads: number;
+  threadsGiven?: boolean;
   json: boolean;
   /** Measure every cell now instead of reading the reference measurements. */
   live: boolean;
   file?: string;
+  /** A real model on a real engine (host/engines) instead of the bundled mini-model. */
+  engine?: RealEngine;
+  model?: string;
+  url?: string[];
+  launch?: string;
+  lengths?: string[];
+  evalTokens?: number;
+  originalContext?: number;
+  ropeTheta?: number;
+  headDim?: number;
 }
 
 function list(v: string): string[] {
@@ -42,8 +57,49 @@ function parseArgs(argv: readonly string[]): Args | string {
   let json = false;
   let live = false;
   let file: string | undefined;
+  const real: Partial<Args> = {};
   const err = walkArgs(argv, (a, value) => {
     switch (a) {
+      case '--engine': {
+        const v = value();
+        if (!(REAL_ENGINES as readonly string[]).includes(v ?? '')) return `--engine needs ${REAL_ENGINES.join(', ')}, got ${v ?? 'nothing'}`;
+        real.engine = v as RealEngine;
+        break;
+      }
+      case '--model':
+      case '--launch': {
+        const v = value();
+        if (!v) return `${a} needs a value`;
+        real[a.slice(2) as 'model' | 'launch'] = v;
+        break;
+      }
+      case '--url': {
+        // Repeatable: a bare URL serves every method, method=URL one method (openai engine).
+        const v = value();
+        if (!v) return '--url needs a URL or method=URL';
+        real.url = [...(real.url ?? []), v];
+        break;
+      }
+      case '--original-context':
+      case '--head-dim': {
+        const n = positiveInt(value(), a);
+        if (typeof n === 'string') return n;
+        if (a === '--head-dim') real.headDim = n;
+        else real.originalContext = n;
+        break;
+      }
+      case '--rope-theta': {
+        const v = value();
+        if (v === undefined || !(Number(v) > 0) || !Number.isFinite(Number(v))) return `--rope-theta needs a positive number, got ${v ?? 'nothing'}`;
+        real.ropeTheta = Number(v);
+        break;
+      }
+      case '--eval-tokens': {
+        const n = positiveInt(value(), '--eval-tokens');
+        if (typeof n === 'string') return n;
+        real.evalTokens = n;
+        break;
+      }
       case '--json': json = true; break;
       case '--live': live = true; break;
       case '--methods': {
@@ -56,6 +112,7 @@ function parseArgs(argv: readonly string[]): Args | string {
         const v = value();
         if (!v) return '--lengths needs a list such as 1x,2x,4x or 128,256';
         request.lengths = list(v);
+        real.lengths = list(v);
         break;
       }
       case '--probe':
@@ -100,6 +157,7 @@ function parseArgs(argv: readonly string[]): Args | string {
         const n = boundedInt(value(), '--threads', MAX_THREADS);
         if (typeof n === 'string') return n;
         threads = n;
+        real.threadsGiven = true;
         break;
       }
       default:
@@ -110,8 +168,16 @@ function parseArgs(argv: readonly string[]): Args | string {
     return undefined;
   });
   if (err !== undefined) return err;
-  const args: Args = { request, threads, json, live };
+  const args: Args = { request, threads, json, live, ...real };
   if (file !== undefined) args.file = file;
+  if (args.engine === undefined) {
+    const flag: Record<string, string> = { model: 'model', url: 'url', launch: 'launch', evalTokens: 'eval-tokens', originalContext: 'original-context', ropeTheta: 'rope-theta', headDim: 'head-dim' };
+    for (const k of Object.keys(flag) as (keyof Args)[]) if (args[k] !== undefined) return `--${flag[k]} needs --engine`;
+    return args;
+  }
+  if (file !== undefined) return `a FILE ("yours") is for the mini-model preview; with --engine give the model with --model`;
+  if (args.model === undefined) return `--engine ${args.engine} needs --model (${args.engine === 'openai' ? 'the served model name' : `a .${args.engine === 'onnx' ? 'onnx' : 'gguf'} file`})`;
+  if (args.request.factorPolicy === 'static' || args.live) return `--factor-policy static and --live are for the mini-model preview`;
   return args;
 }
 
@@ -175,9 +241,11 @@ export function renderPreviewTable(r: PreviewResult): string {
     return [title, line(head), ...rows.map(line)];
   };
   const policy = r.factorPolicy === 'static' ? `static factor ${r.staticFactor}` : 'per-length factor s = L/L0 (dynamic: factor 1, scaled by the length)';
-  const out = [`ropelens-mini (byte-level, L0 = ${r.originalLength}), ${policy}`];
+  const unit = r.engine !== undefined ? 'token' : 'byte';
+  const shownPolicy = r.engine !== undefined ? 'per-length factor s = L/L0' : policy;
+  const out = [r.engine !== undefined ? `${r.model.name} on ${r.engine} (L0 = ${r.originalLength} tokens), ${shownPolicy}` : `ropelens-mini (byte-level, L0 = ${r.originalLength}), ${policy}`];
   if (ppl) {
-    out.push('', ...table('perplexity per byte (95% interval)', (c) => pplText(c?.perplexity, c?.perplexityCi95), r.methods));
+    out.push('', ...table(`perplexity per ${unit} (95% interval)`, (c) => pplText(c?.perplexity, c?.perplexityCi95), r.methods));
     if (r.lengths.some((L) => L > r.originalLength)) {
       out.push('', ...table('perplexity past L0 only (positions ≥ L0; 95% interval)', (c, L) => (L > r.originalLength ? pplText(c?.perplexityBeyondL0, c?.perplexityBeyondL0Ci95) : ''), r.methods));
     }
@@ -214,9 +282,62 @@ export function renderPartial(cells: readonly PreviewCell[]): string {
   }).join('\n') + '\n';
 }
 
+/** `--engine`: a real model on a real engine (host/engines). Faults are one line; the cells measured before a fault
+ * or Ctrl-C are printed; the engine (contexts, child processes) is always stopped by runRealPreview. */
+async function runReal(args: Args, io: CliIO): Promise<number> {
+  const progress = ttyProgress(io, `ropelens preview (${args.engine})`);
+  const done = new Map<string, PreviewCell>();
+  let total = 0;
+  const r = args.request;
+  const opts: RealPreviewOptions = { engine: args.engine!, model: args.model! };
+  if (args.url !== undefined) opts.url = args.url;
+  if (args.launch !== undefined) opts.launch = args.launch;
+  if (args.lengths !== undefined) opts.lengths = args.lengths;
+  if (r.methods !== undefined) opts.methods = r.methods;
+  if (r.budget !== undefined) opts.budgetS = r.budget;
+  if (r.needles !== undefined) opts.needles = r.needles;
+  const evalTokens = args.evalTokens ?? r.evalBytes;
+  if (evalTokens !== undefined) opts.evalTokens = evalTokens;
+  if (r.probes !== undefined) opts.probes = r.probes;
+  if (args.threadsGiven) opts.threads = args.threads;
+  if (args.originalContext !== undefined) opts.originalContext = args.originalContext;
+  if (args.ropeTheta !== undefined) opts.ropeTheta = args.ropeTheta;
+  if (args.headDim !== undefined) opts.headDim = args.headDim;
+  const hooks: Parameters<typeof runRealPreview>[1] = {
+    onProgress: (p) => {
+      total = p.total;
+      progress.onProgress?.(p);
+    },
+    onCell: (c) => done.set(`${c.method}@${c.length}`, c),
+  };
+  if (io.interrupt) hooks.signal = io.interrupt;
+  try {
+    const result = await runRealPreview(opts, hooks);
+    progress.end();
+    io.stdout(args.json ? JSON.stringify(result, null, 2) + '\n' : renderPreviewTable(result));
+    return EXIT_OK;
+  } catch (e) {
+    progress.end();
+    const cells = [...done.values()];
+    const cancelled = isPreviewError(e) && e.code === 'cancelled';
+    const msg = e instanceof BackendError ? `${args.engine}: ${e.message}` : isPreviewError(e) ? e.message : e instanceof Error ? e.message.split('\n')[0] : String(e);
+    if (cancelled || cells.length > 0) {
+      const body = { interrupted: cancelled, ...(cancelled ? {} : { error: msg }), engine: args.engine, results: cells };
+      io.stdout(args.json ? JSON.stringify(body, null, 2) + '\n' : renderPartial(cells));
+    }
+    if (cancelled) {
+      io.stderr(`ropelens preview: interrupted after ${cells.length} of ${total} cells\n`);
+      return EXIT_INTERRUPTED;
+    }
+    io.stderr(`ropelens preview: ${msg}${cells.length > 0 ? ` (kept ${cells.length} of ${total} cells measured before it)` : ''}\n`);
+    return EXIT_USAGE;
+  }
+}
+
 export const run: CliCommand = async (argv, io) => {
   const args = parseOrExit('preview', USAGE, argv, io, parseArgs);
   if (typeof args === 'number') return args;
+  if (args.engine !== undefined) return runReal(args, io);
   const bad = addYours(args, io);
   if (bad) {
     io.stderr(`ropelens preview: ${bad}\n`);

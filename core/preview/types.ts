@@ -175,6 +175,9 @@ export interface PreviewResult {
   yours?: { label: string; ropeType: string; originalContext?: number; notes: string[] };
   /** Plain-language notes: definitions used, mappings made, caveats. */
   notes: string[];
+  /** Real-model sweeps (core/preview/sweep): the engine that ran ("llama.cpp", "onnx", "openai"). Then lengths,
+   * perplexity and originalLength are in the model's tokens, not bytes. Absent for the bundled mini-model. */
+  engine?: string;
 }
 
 export interface PreviewProgress {

@@ -24,6 +24,12 @@ export interface TokenScores {
   top1: Uint8Array;
 }
 
+export interface ScoreOptions {
+  /** Only the last `tail` entries will be read (a needle's key tokens): an engine may skip the others (leave nll NaN
+   * and top1 0 there) when that saves work, as llama.cpp's per-token read-out does. Engines may ignore it. */
+  tail?: number;
+}
+
 export interface ScoringBackend {
   /** Shown in results, e.g. "llama.cpp b6000 via node-llama-cpp 3.22.1 (CPU)". */
   readonly name: string;
@@ -31,6 +37,12 @@ export interface ScoringBackend {
   readonly originalContext: number | undefined;
   /** rope_theta of the model as shipped. */
   readonly ropeTheta: number;
+  /** Rotary dimensions (head_dim, or the partial rotary width): static NTK-aware's new base depends on it
+   * (base·s^(d/(d−2))). Undefined when unknown: then the sweep skips ntk with a note. */
+  readonly headDim?: number | undefined;
+  /** Why this engine cannot run a method at all (e.g. llama.cpp has no dynamic NTK), or undefined when it can. The
+   * sweep skips such methods with the reason as a note instead of measuring something else under their name. */
+  unsupported?(method: string): string | undefined;
   /** Text → the model's token ids (no BOS added: the sweep adds what bos() says). */
   tokenize(text: string): Promise<number[]>;
   /** The BOS token to start every sequence with, or undefined when the model uses none. */
@@ -40,7 +52,7 @@ export interface ScoringBackend {
   prepare(run: RopeRun): Promise<void>;
   /** Scores tokens under the prepared run. Rejects with a BackendError on engine faults (OOM at a length, server
    * died, endpoint without prompt log-probabilities). */
-  score(tokens: readonly number[], run: RopeRun, signal?: AbortSignal): Promise<TokenScores>;
+  score(tokens: readonly number[], run: RopeRun, signal?: AbortSignal, opts?: ScoreOptions): Promise<TokenScores>;
   /** Frees everything the backend started (sessions, contexts, child processes). Idempotent. */
   dispose(): Promise<void>;
 }
