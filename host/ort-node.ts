@@ -7,12 +7,9 @@ import type { PreviewAssets } from '../core/preview/engine';
 import { parseNeedles } from '../core/preview/probes/needle';
 import { ortRuntime, type OrtLike, type PreviewRuntime } from '../core/preview/runtime';
 import { PreviewError } from '../core/preview/types';
-import { loadReference, REFERENCE_FILE } from '../core/preview/reference';
-import type { EvidenceInput } from '../core/advisor/evidence';
+import { REFERENCE_FILE } from '../core/preview/reference';
 
 export const MODEL_FILE = 'ropelens-mini.onnx';
-/** The fine-tuned checkpoints' measurements (training/finetune.py writes it). */
-export const FINETUNE_FILE = 'finetune-results.json';
 
 /** media/model next to the bundle (dist/cli.js → ../media/model) or in the source tree (host/ → ../media/model). */
 export function findModelDir(explicit?: string): string {
@@ -71,30 +68,7 @@ export async function nodeWasmRuntime(threads = 1): Promise<PreviewRuntime> {
 
 /** media/model/preview-reference.json parsed, or undefined when it is absent or not JSON (then all is live). */
 export function readReferenceDoc(modelDir = findModelDir()): unknown {
-  return readJsonDoc(join(modelDir, REFERENCE_FILE));
-}
-
-/** media/model/finetune-results.json parsed, or undefined when it is absent ({ format: 'unreadable' } when not JSON). */
-export function readFinetuneDoc(modelDir = findModelDir()): unknown {
-  return readJsonDoc(join(modelDir, FINETUNE_FILE));
-}
-
-/**
- * What the advisor quotes (core/advisor/evidence.ts): the fine-tuning results and the reference measurements, the
- * latter only when they were measured on the model beside them. Empty when the model files are not there.
- */
-export async function loadAdvisorEvidence(modelDir = findModelDir()): Promise<EvidenceInput> {
-  const out: EvidenceInput = { finetune: readFinetuneDoc(modelDir) };
-  try {
-    const loaded = await loadReference(readReferenceDoc(modelDir), loadPreviewAssets(modelDir).model);
-    if (loaded.reference) out.reference = loaded.reference;
-  } catch {
-    // No model or no reference: the zero-shot quote is left out (the fine-tuning results do not need the model).
-  }
-  return out;
-}
-
-function readJsonDoc(p: string): unknown {
+  const p = join(modelDir, REFERENCE_FILE);
   if (!existsSync(p)) return undefined;
   try {
     return JSON.parse(readFileSync(p, 'utf8'));

@@ -16,7 +16,8 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { findModelDir, loadAdvisorEvidence, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
+import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
+import { loadAdvisorEvidence } from '../../host/evidence';
 import { quoteEvidence } from '../../core/advisor/evidence';
 
 export { unifiedDiff };

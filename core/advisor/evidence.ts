@@ -1,7 +1,7 @@
 // The evidence the advisor quotes, read from the files shipped beside the model: the fine-tuned checkpoints'
 // measurements (media/model/finetune-results.json: perplexity and needles at 4×L0 after 0/50/100/200 steps per method)
 // for "will fine-tune", and the zero-shot reference cells (preview-reference.json) for "zero-shot". Pure: hosts read
-// and JSON.parse the files and pass the values in (host/ort-node.ts readFinetuneDoc, readReferenceDoc).
+// and JSON.parse the files and pass the values in (host/evidence.ts loadAdvisorEvidence).
 import type { PreviewReference } from '../preview/reference';
 import type { PreviewCell, PreviewMethod } from '../preview/types';
 import { ENGINES, type AdvisedMethod } from './engines';
@@ -66,8 +66,8 @@ export function parseFinetuneEvidence(doc: unknown, reference?: PreviewReference
     }
     parsed.sort((a, b) => a.step - b.step);
     const entry: { steps: FinetuneStep[]; cell?: PreviewCell } = { steps: parsed };
+    // A fine-tuned checkpoint runs its own fixed setting: its cells answer either factor policy, so any run may hold them.
     const cell = reference?.runs
-      .filter((r) => r.factorPolicy === 'per-length')
       .flatMap((r) => r.results)
       .find((c) => (c.method as string) === finetunedPreviewMethod(m) && c.length === length);
     if (cell) entry.cell = cell;

@@ -17,7 +17,7 @@ import { fact } from '../../core/ledger/facts';
 import { parseDocument } from '../../core/parse/index';
 import type { PreviewReference } from '../../core/preview/reference';
 import type { PreviewCell } from '../../core/preview/types';
-import { loadAdvisorEvidence } from '../../host/ort-node';
+import { loadAdvisorEvidence } from '../../host/evidence';
 
 const ROOT = resolve(__dirname, '../..');
 const FT = JSON.parse(readFileSync(join(ROOT, 'media/model/finetune-results.json'), 'utf8')) as {

@@ -3,7 +3,8 @@
 // the CLI runs it) with progress notifications and LSP cancellation. The session stays warm between runs.
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadAdvisorEvidence, loadPreviewAssets, nodeWasmRuntime } from '../../../host/ort-node';
+import { loadPreviewAssets, nodeWasmRuntime } from '../../../host/ort-node';
+import { loadAdvisorEvidence } from '../../../host/evidence';
 import { quoteEvidence } from '../../../core/advisor/evidence';
 import type { EvidenceInput } from '../../../core/advisor/evidence';
 import { adviseFor, isEngine } from '../../../core/advisor/apply';
