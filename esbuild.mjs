@@ -21,7 +21,8 @@ const common = {
 
 /** Entries are skipped while their source does not exist yet, so partial checkouts still build. */
 const entries = [
-  { in: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  // node-llama-cpp (optional, native): loaded at run time by the real-model preview, never bundled.
+  { in: 'client/src/extension.ts', out: 'dist/client.js', platform: 'node', format: 'cjs', external: ['vscode', 'node-llama-cpp'] },
   { in: 'server/src/server.ts', out: 'dist/server.js', platform: 'node', format: 'cjs' },
   { in: 'cli/main.ts', out: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { in: 'media/src/main.ts', out: 'dist/media/webview.js', platform: 'browser', format: 'esm' },

@@ -17,6 +17,8 @@ import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
 import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
+import { loadAdvisorEvidence } from '../../host/evidence';
+import { quoteEvidence } from '../../core/advisor/evidence';
 
 export { unifiedDiff };
 
@@ -136,7 +138,11 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   let advice = res.advice;
-  if (args.measure) {
+  // Will fine-tune: the fine-tuned checkpoints' numbers; zero-shot: the reference cells, or a live run with --measure.
+  if (args.finetune || !args.measure) {
+    if (args.finetune && args.measure) io.stderr('ropelens suggest: --measure measures zero-shot; with --finetune the fine-tuned checkpoints\' measurements are quoted instead\n');
+    advice = quoteEvidence(advice, args.finetune, res.engine, await loadAdvisorEvidence()).advice;
+  } else {
     const skip = nothingToMeasure(advice);
     let m: Measurement | undefined;
     if (!skip) {

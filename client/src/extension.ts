@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerExtendContext } from './advisor/extendContext';
 import { registerCommands } from './commands';
 import { registerCopyAs } from './copyAs';
+import { registerRealPreview } from './realPreview/command';
 import { createLanguageClient, trackStatus } from './languageClient';
 import { registerPreviewView } from './webview/previewView';
 import { REQUEST_BLOCK_AT, type BlockAtParams, type BlockAtResult } from '../../common/protocol';
@@ -17,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerCommands(context, client, output);
   registerExtendContext(context, client);
   registerCopyAs(context, client);
+  registerRealPreview(context, output);
   trackStatus(context, client);
   const lsp = client;
   const blockAt = (p: BlockAtParams) => lsp.sendRequest<BlockAtResult>(REQUEST_BLOCK_AT, p);

@@ -13,6 +13,7 @@ import type { ContextSource, Engine, ParsedDocument, RopeBlock } from '../model'
 import { shellData } from '../parse/shell';
 import { lengthAdvice, nonRopeModel } from '../positions';
 import { unifiedDiff } from './diff';
+import { memoryNote } from './memory';
 import { ENGINES, ENGINE_IDS } from './engines';
 import { AdviceError, methodLabel, recommend, type Advice } from './recommend';
 
@@ -192,6 +193,12 @@ export function adviseFor(doc: ParsedDocument, block: RopeBlock | undefined, req
   const currentType = current ? current.params['rope_type'] ?? current.params['type'] : undefined;
   if (advice.method !== 'none' && (currentType === 'llama3' || currentType === 'longrope' || currentType === 'su')) {
     advice.warnings.push(`The model was trained with ${String(currentType)} scaling; replacing it with ${methodLabel(advice.method)} from the pre-training context ${original} changes every frequency it was trained on: expect to fine-tune.`);
+  }
+  // The hardware row: the KV cache at the target for this config, and what bounds it on the engine.
+  const mem = req.target > original ? memoryNote(doc, current, req.target, original, engine) : undefined;
+  if (mem) {
+    advice.notes.push(mem.text);
+    for (const f of mem.facts) if (!advice.facts.includes(f)) advice.facts.push(f);
   }
   const applied = applyAdvice(doc, block, advice, req.target, req.api);
   if (typeof applied === 'string') return { ok: false, error: applied };

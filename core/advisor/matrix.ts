@@ -32,8 +32,8 @@ export interface MatrixRow {
 }
 
 const MEMORY =
-  'At this length attention memory, not positions, is usually the limit: consider methods that bound attention cost ' +
-  '(ALiBi-style biases, sliding-window or ring attention) alongside RoPE scaling.';
+  'At this length memory, not positions, is usually the limit: the memory note gives the KV cache at the target for ' +
+  'this config and what bounds it on the engine.';
 
 export const MATRIX: readonly MatrixRow[] = [
   { band: 'within', finetune: false, methods: ['none', 'dynamic'], reason: 'The target fits inside the trained context: plain RoPE is exact there, and any scaling only blurs positions.' },

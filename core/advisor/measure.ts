@@ -25,6 +25,8 @@ export interface MeasuredCandidate {
   needles?: number;
   needleCounts?: { correct: number; total: number; ci95: [number, number] };
   perplexityCi95?: [number, number];
+  /** Predictions the perplexity rests on, when no interval was recorded (fine-tuning log). */
+  perplexityPredictions?: number;
   /** Read from the reference measurements beside the model, or measured now. */
   source?: 'reference' | 'live';
 }
@@ -39,6 +41,10 @@ export interface Measurement {
   model: string;
   runtime: string;
   ms: number;
+  /** Set when the numbers are the fine-tuned checkpoints' after this many steps at `length` (else: zero-shot). */
+  finetuneSteps?: number;
+  /** Reference cells at the reference length nearest the target's stretch, not at the stretch itself. */
+  nearest?: boolean;
 }
 
 /** Longest measured length: 16 × L0 keeps a background run to seconds (attention is T²; 8192 can exhaust wasm memory). */
@@ -111,29 +117,42 @@ function fmtStretch(s: number): string {
   return Number.isInteger(s) ? String(s) : s.toFixed(2).replace(/0+$/, '');
 }
 
-/** The sentence the reason paragraph ends with. */
+/** Whether two 95% intervals are apart (neither overlaps the other). */
+function apart(x?: [number, number], y?: [number, number]): boolean {
+  return x !== undefined && y !== undefined && (x[1] < y[0] || y[1] < x[0]);
+}
+
+/** The sentence the reason paragraph ends with: what was measured, on what (zero-shot or fine-tuned), with n and intervals. */
 export function describeMeasurement(m: Measurement): string {
   const pct = (x: number): string => `${Math.round(x * 100)}`;
   const parts = m.candidates.map((c) => {
-    const ci = c.perplexityCi95 ? ` (95% ${c.perplexityCi95[0].toFixed(2)}–${c.perplexityCi95[1].toFixed(2)})` : '';
+    const ci = c.perplexityCi95
+      ? ` (95% ${c.perplexityCi95[0].toFixed(2)}–${c.perplexityCi95[1].toFixed(2)})`
+      : c.perplexityPredictions ? ` (${c.perplexityPredictions.toLocaleString('en-US')} predictions, no interval recorded)` : '';
     const ppl = c.perplexity === undefined ? 'no perplexity' : `perplexity ${c.perplexity.toFixed(2)}${ci}`;
     const needle = c.needleCounts
       ? `, needles ${c.needleCounts.correct}/${c.needleCounts.total} (95% ${pct(c.needleCounts.ci95[0])}–${pct(c.needleCounts.ci95[1])}%)`
       : c.needleAccuracy === undefined ? '' : `, needles ${pct(c.needleAccuracy)}%${c.needles ? ` of ${c.needles}` : ''}`;
     return `${c.label} ${ppl}${needle}`;
   });
-  // The mini-model is never fine-tuned: these are zero-shot numbers, which is what a fine-tune starts from.
-  let s = `Measured zero-shot on the bundled mini-model at ${fmtStretch(m.stretch)}× its trained length (${m.length} tokens)` +
-    `${m.capped ? ', the most it can run' : ''}: ${parts.join('; ')}.`;
+  const at = `${fmtStretch(m.stretch)}× its trained length (${m.length} tokens)`;
+  let s = m.finetuneSteps !== undefined
+    ? `Measured after ${m.finetuneSteps} fine-tuning steps at ${fmtStretch(m.stretch)}× the mini-model's trained length (${m.length} tokens), one checkpoint per method: ${parts.join('; ')}.`
+    : `Measured zero-shot on the bundled mini-model at ${at}${m.capped ? ', the most it can run' : ''}${m.nearest ? ', the reference length nearest your stretch' : ''}: ${parts.join('; ')}.`;
   const [a, b] = m.candidates;
-  // A difference inside the intervals is not worded as a difference.
-  const apart = (x?: [number, number], y?: [number, number]): boolean => x !== undefined && y !== undefined && (x[1] < y[0] || y[1] < x[0]);
+  // A difference inside the intervals is not worded as a difference; without intervals none is worded at all.
   if (a?.perplexity !== undefined && b?.perplexity !== undefined && b.perplexity < a.perplexity && apart(a.perplexityCi95, b.perplexityCi95)) {
     s += ` Here the runner-up scored lower perplexity; the recommendation follows the matrix (results on full-size models), so weigh both.`;
   } else if (a?.perplexityCi95 && b?.perplexityCi95 && !apart(a.perplexityCi95, b.perplexityCi95)) {
     s += ` The two perplexities are within each other's 95% intervals: no difference measured.`;
   }
-  if (m.candidates.some((c) => c.source === 'reference')) s += ' (Reference measurements shipped with the model.)';
+  if (a?.needleCounts && b?.needleCounts) {
+    const ra = a.needleCounts.correct / a.needleCounts.total;
+    const rb = b.needleCounts.correct / b.needleCounts.total;
+    if (apart(a.needleCounts.ci95, b.needleCounts.ci95)) s += ` ${ra > rb ? a.label : b.label} retrieved more needles than ${ra > rb ? b.label : a.label} (the 95% intervals do not overlap).`;
+    else if (ra !== rb) s += ' The needle counts are within each other\'s 95% intervals: no difference measured.';
+  }
+  if (m.finetuneSteps === undefined && m.candidates.some((c) => c.source === 'reference')) s += ' (Reference measurements shipped with the model.)';
   return s;
 }
 

@@ -69,10 +69,18 @@ test('ropelens suggest --measure prints the measured sentence; bad options exit 
   const file = join(dir, 'config.json');
   writeFileSync(file, '{\n  "model_type": "llama",\n  "max_position_embeddings": 8192,\n  "rope_theta": 500000.0\n}\n');
   const io = fileIO(dir);
+  assert.equal(await main(['suggest', '--target', '16k', '--measure', '--budget', '1', file], io), 0, io.err);
+  assert.match(io.out, /^Recommended: dynamic NTK \(runner-up: YaRN\)/);
+  assert.match(io.out, /Measured zero-shot on the bundled mini-model at 2× its trained length \(256 tokens\): dynamic NTK perplexity [\d.]+.*; YaRN perplexity [\d.]+/);
+  // Will fine-tune: --measure does not quote zero-shot numbers; the fine-tuned checkpoints are quoted, and said so.
+  io.out = '';
+  io.err = '';
   assert.equal(await main(['suggest', '--target', '16k', '--finetune', '--measure', '--budget', '1', file], io), 0, io.err);
   const out = io.out;
   assert.match(out, /^Recommended: YaRN \(runner-up: linear Position Interpolation\)/);
-  assert.match(out, /Measured zero-shot on the bundled mini-model at 2× its trained length \(256 tokens\): YaRN perplexity [\d.]+.*; linear Position Interpolation perplexity [\d.]+/);
+  assert.match(out, /Measured after \d+ fine-tuning steps at 4× the mini-model's trained length \(512 tokens\), one checkpoint per method: YaRN perplexity [\d.]+.*; linear Position Interpolation perplexity [\d.]+/);
+  assert.doesNotMatch(out, /zero-shot/);
+  assert.match(io.err, /with --finetune the fine-tuned checkpoints' measurements are quoted instead/);
   assert.match(out, /^\+\s+"rope_type": "yarn",$/m);
   for (const argv of [['suggest', '--target', '16k', '--engine', 'ollama', file], ['suggest', '--target', '16k', '--steps', '0', file], ['suggest', '--target', '16k', '--method', 'yarn', '--finetune', file]]) {
     io.err = '';

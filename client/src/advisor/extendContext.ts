@@ -134,7 +134,8 @@ async function runFlow(client: LanguageClient, uriArg: unknown, blockPathArg: un
   if (!ft) return undefined;
   const engine = scripted ? s.engine ?? info.engine : await askEngine(info.engine);
   if (!engine) return undefined;
-  const measure = scripted ? s.measure === true : await askMeasure();
+  // Fine-tuning: the advice quotes the fine-tuned checkpoints' measurements; a zero-shot run would not inform it.
+  const measure = scripted ? s.measure === true : ft.finetune ? false : await askMeasure();
   if (measure === undefined) return undefined;
 
   const progressId = `${Date.now()}-${Math.random()}`;

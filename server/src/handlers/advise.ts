@@ -4,6 +4,9 @@
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../../host/ort-node';
+import { loadAdvisorEvidence } from '../../../host/evidence';
+import { quoteEvidence } from '../../../core/advisor/evidence';
+import type { EvidenceInput } from '../../../core/advisor/evidence';
 import { adviseFor, isEngine } from '../../../core/advisor/apply';
 import { engineOf, originalContext } from '../../../core/context';
 import { measureAdvice, nothingToMeasure, withMeasurement, type Measurement } from '../../../core/advisor/measure';
@@ -15,6 +18,7 @@ import { NOTIFY_ADVISE_PROGRESS, type AdviseArgs, type AdviseInfo, type AdviseRe
 import type { ServerState } from './diagnostics';
 
 let preview: Promise<PreviewEngine> | undefined;
+let evidence: Promise<EvidenceInput> | undefined;
 
 function engineInstance(): Promise<PreviewEngine> {
   preview ??= nodeWasmRuntime(1).then((rt) => new PreviewEngine(rt, loadPreviewAssets()));
@@ -46,9 +50,20 @@ export async function onAdvise(state: ServerState, doc: TextDocument, parsed: Pa
   });
   if (!res.ok) return { error: res.error };
   const out: AdviseResponse = { engine: res.engine, original: res.original, summary: res.summary, preview: res.preview, edit: { changes: { [doc.uri]: lspEdits(doc, res.edits) } } };
+  // Will fine-tune: the fine-tuned checkpoints' numbers (a zero-shot run is not what a fine-tune gives); zero-shot
+  // without a run: the reference cells.
+  if (arg.finetune === true || !arg.measure) {
+    evidence ??= loadAdvisorEvidence();
+    const q = quoteEvidence(res.advice, arg.finetune === true, res.engine, await evidence);
+    out.advice = q.advice;
+    if (q.measurement) out.measurement = q.measurement;
+    if (q.skipped) out.measureNote = q.skipped;
+    else if (arg.measure) out.measureNote = 'With fine-tuning the fine-tuned checkpoints\' measurements are quoted; no zero-shot run.';
+    return applyIfAsked(state, arg, res.edits.length, out);
+  }
   let m: Measurement | undefined;
-  let note: string | undefined = arg.measure ? nothingToMeasure(res.advice) : 'Measurement skipped (not requested).';
-  if (arg.measure && !note) {
+  let note: string | undefined = nothingToMeasure(res.advice);
+  if (!note) {
     const ac = new AbortController();
     const sub = token?.onCancellationRequested(() => ac.abort());
     try {
@@ -66,7 +81,11 @@ export async function onAdvise(state: ServerState, doc: TextDocument, parsed: Pa
   out.advice = withMeasurement(res.advice, m);
   if (m) out.measurement = m;
   if (note) out.measureNote = note;
-  if (arg.apply && res.edits.length) {
+  return applyIfAsked(state, arg, res.edits.length, out);
+}
+
+async function applyIfAsked(state: ServerState, arg: Partial<AdviseArgs>, edits: number, out: AdviseResponse): Promise<AdviseResponse> {
+  if (arg.apply && edits) {
     const applied = await state.connection.workspace.applyEdit({ label: 'Extend context', edit: out.edit! });
     out.applied = applied.applied;
   }
