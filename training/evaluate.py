@@ -57,6 +57,20 @@ def ref_case(model, name, ids, inv_freq, af, note):
     }
 
 
+def parity_cases(model, text):
+    """The parity test's cases for a RoPE graph (tables as inputs)."""
+    cases = []
+    inv, af = method_params("none", 37)
+    cases.append(ref_case(model, "none_T37", list(text[:37]), inv, af, "default tables"))
+    inv, af = method_params("yarn", 300, factor=4.0)
+    cases.append(ref_case(model, "yarn_s4_T300", list(text[1000:1300]), inv, af, "yarn factor 4 (attention_factor 0.1 ln 4 + 1)"))
+    inv, _ = method_params("none", 256)
+    cases.append(ref_case(model, "none_af1.25_T256", list(text[5000:5256]), inv, 1.25, "default tables, attention_factor 1.25"))
+    inv, af = method_params("ntk", 512)
+    cases.append(ref_case(model, "ntk_s4_T512", list(text[8000:8512]), inv, af, "static NTK factor 4"))
+    return cases
+
+
 NEEDLE_SET_NOTE = (f"{N_EVAL_NEEDLES} needles by training/needles.py make_needles (seed 20240607, filler from the "
                    "second half of eval.txt, depths evenly over 0-0.9, 8-letter keys); "
                    "scoring: every key byte the argmax")
@@ -92,16 +106,7 @@ def main():
     needles = needle_set(text, N_EVAL_NEEDLES)
     t0 = time.time()
 
-    # --- parity cases
-    cases = []
-    inv, af = method_params("none", 37)
-    cases.append(ref_case(model, "none_T37", list(text[:37]), inv, af, "default tables"))
-    inv, af = method_params("yarn", 300, factor=4.0)
-    cases.append(ref_case(model, "yarn_s4_T300", list(text[1000:1300]), inv, af, "yarn factor 4 (attention_factor 0.1 ln 4 + 1)"))
-    inv, _ = method_params("none", 256)
-    cases.append(ref_case(model, "none_af1.25_T256", list(text[5000:5256]), inv, 1.25, "default tables, attention_factor 1.25"))
-    inv, af = method_params("ntk", 512)
-    cases.append(ref_case(model, "ntk_s4_T512", list(text[8000:8512]), inv, af, "static NTK factor 4"))
+    cases = parity_cases(model, text)
 
     # --- per-chunk NLL of "none" at L0 (lets a smaller budget be checked: first k chunks)
     chunk_nll = []

@@ -17,11 +17,14 @@ DEFAULT_OUT = os.path.join(ROOT, "media", "model", "ropelens-mini.onnx")
 OPSET = 17
 
 
-def load_model(ckpt=None):
+def load_model(ckpt=None, pos="rope"):
+    """A checkpoint's model; its "pos" entry (train.py) chooses the position encoding, else `pos`."""
     torch.manual_seed(0)
-    model = TinyLM()
-    if ckpt:
-        state = torch.load(ckpt, map_location="cpu")
+    state = torch.load(ckpt, map_location="cpu") if ckpt else None
+    if state is not None and "pos" in state:
+        pos = state["pos"]
+    model = TinyLM(pos=pos)
+    if state is not None:
         model.load_state_dict(state["model"] if "model" in state else state)
     model.eval()
     return model
@@ -38,6 +41,8 @@ def export(model, out_path):
         b.query_blocks = QUERY_BLOCKS
     T = 7
     ids = torch.randint(0, 256, (1, T), dtype=torch.int64)
+    if model.pos != "rope":
+        return export_no_rotary(model, ids, out_path)
     cos, sin = default_tables(T)
     af = torch.tensor(1.0, dtype=torch.float32)  # 0-d -> ONNX scalar input []
     torch.onnx.export(
@@ -59,6 +64,28 @@ def export(model, out_path):
     return m
 
 
+def export_no_rotary(model, ids, out_path):
+    """Sinusoidal / ALiBi siblings: input_ids [1,T] -> logits [1,T,256]; positions are computed in the graph from T."""
+    torch.onnx.export(
+        model,
+        (ids,),
+        out_path,
+        input_names=["input_ids"],
+        output_names=["logits"],
+        dynamic_axes={"input_ids": {1: "T"}, "logits": {1: "T"}},
+        opset_version=OPSET,
+        do_constant_folding=True,
+    )
+    import onnx
+
+    m = onnx.load(out_path)
+    onnx.checker.check_model(m)
+    m.doc_string = f"RoPE Lens mini-model sibling ({model.pos} positions): byte-level TinyLM; see media/model/INTERFACE.md"
+    onnx.helper.set_model_props(m, {"pos": model.pos})
+    onnx.save(m, out_path)
+    return m
+
+
 def check_against_torch(model, out_path):
     """Compare with the Python onnxruntime when installed (Debian has none: use training/check_onnx.mjs)."""
     try:
@@ -67,6 +94,11 @@ def check_against_torch(model, out_path):
         return None
     sess = ort.InferenceSession(out_path)
     T = 300
+    if model.pos != "rope":
+        ids = torch.randint(0, 256, (1, T), dtype=torch.int64)
+        with torch.no_grad():
+            ref = model(ids).numpy()
+        return float(np.abs(ref - sess.run(None, {"input_ids": ids.numpy()})[0]).max())
     ids = torch.randint(0, 256, (1, T), dtype=torch.int64)
     cos, sin = default_tables(T)
     with torch.no_grad():

@@ -3,6 +3,11 @@
 The graph never computes rotary frequencies: callers pass cos/sin half tables
 (cos(pos * inv_freq), shape [T, head_dim/2]) and an attention factor, so any
 RoPE scaling method can be applied at run time (see media/model/INTERFACE.md).
+
+Sibling models for comparison (TinyLM(pos=...)), identical except for positions:
+  "sinusoidal"  absolute sinusoidal positions added to the embeddings (Vaswani et al. 2017), no rotary
+  "alibi"       per-head linear distance biases on the attention scores (Press et al. 2022), no rotary
+Both compute their positions in the graph from T; cos/sin/attention_factor are ignored.
 """
 import math
 
@@ -19,6 +24,27 @@ D_FF = 384
 ROPE_THETA = 10000.0
 L0 = 128  # training context length (bytes)
 NEG = -1e9  # finite mask value: exp() underflows to exactly 0, no -inf in the graph
+POS_KINDS = ("rope", "sinusoidal", "alibi")
+
+
+def sinusoidal_positions(T: int, d: int = D_MODEL):
+    """[T, d] with PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(p / 10000^(2i/d)) (Vaswani et al. 2017, 3.5),
+    for positions 0..T-1: the same formula at every length, nothing learned."""
+    inv = torch.exp(torch.arange(0, d, 2, dtype=torch.float32) * (-math.log(10000.0) / d))
+    ang = torch.arange(T, dtype=torch.float32)[:, None] * inv[None, :]
+    return torch.stack((torch.sin(ang), torch.cos(ang)), dim=-1).reshape(T, d)
+
+
+def alibi_slopes(n: int = N_HEADS):
+    """Press et al. 2022: m_h = 2^(-8h/n), h = 1..n (n a power of two); 4 heads: 1/4, 1/16, 1/64, 1/256."""
+    return torch.pow(2.0, torch.arange(1, n + 1, dtype=torch.float32) * (-8.0 / n))
+
+
+def alibi_bias(T: int, mask):
+    """[H, T, T]: -m_h * (i - j) for keys j <= i, plus the causal mask (NEG on future keys)."""
+    pos = torch.arange(T, dtype=torch.float32)
+    dist = (pos[:, None] - pos[None, :]).clamp(min=0.0)
+    return mask[None] - alibi_slopes()[:, None, None] * dist[None]
 
 
 class RMSNorm(nn.Module):
@@ -51,7 +77,10 @@ def blocked_causal_attention(q, k, v, bias, n):
     ys = []
     for i in range(n):
         a, b = T * i // n, T * (i + 1) // n
-        att = (q[:, :, a:b] @ k[:, :, :b].transpose(-2, -1)) * (1.0 / math.sqrt(HEAD_DIM)) + bias[a:b, :b]
+        # bias: [T,T] causal mask (rope, sinusoidal) or [H,T,T] ALiBi biases with the mask folded in; sliced inline
+        # after q/k so the RoPE graph's node order (and the shipped ONNX file) stays exactly as before
+        att = (q[:, :, a:b] @ k[:, :, :b].transpose(-2, -1)) * (1.0 / math.sqrt(HEAD_DIM)) + (
+            bias[a:b, :b] if bias.dim() == 2 else bias[:, a:b, :b])
         ys.append(torch.softmax(att, dim=-1) @ v[:, :, :b])
     return torch.cat(ys, dim=2)
 
@@ -59,8 +88,9 @@ def blocked_causal_attention(q, k, v, bias, n):
 class Block(nn.Module):
     query_blocks = 1  # > 1: blocked causal attention (ONNX export), see blocked_causal_attention
 
-    def __init__(self):
+    def __init__(self, rotary: bool = True):
         super().__init__()
+        self.rotary = rotary
         self.ln1 = RMSNorm(D_MODEL)
         self.qkv = nn.Linear(D_MODEL, 3 * D_MODEL, bias=False)
         self.proj = nn.Linear(D_MODEL, D_MODEL, bias=False)
@@ -74,8 +104,9 @@ class Block(nn.Module):
         q = q.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
         k = k.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
         v = v.view(B, T, N_HEADS, HEAD_DIM).transpose(1, 2)
-        q = apply_rope(q, cos_full, sin_full, attention_factor)
-        k = apply_rope(k, cos_full, sin_full, attention_factor)
+        if self.rotary:
+            q = apply_rope(q, cos_full, sin_full, attention_factor)
+            k = apply_rope(k, cos_full, sin_full, attention_factor)
         if self.query_blocks > 1 and mask.dtype != torch.bool:
             y = blocked_causal_attention(q, k, v, mask, self.query_blocks)
         else:
@@ -93,10 +124,13 @@ class Block(nn.Module):
 
 
 class TinyLM(nn.Module):
-    def __init__(self, n_layers: int = N_LAYERS):
+    def __init__(self, n_layers: int = N_LAYERS, pos: str = "rope"):
         super().__init__()
+        if pos not in POS_KINDS:
+            raise ValueError(f"pos must be one of {POS_KINDS}, not {pos!r}")
+        self.pos = pos
         self.emb = nn.Embedding(VOCAB, D_MODEL)
-        self.blocks = nn.ModuleList([Block() for _ in range(n_layers)])
+        self.blocks = nn.ModuleList([Block(rotary=pos == "rope") for _ in range(n_layers)])
         self.ln_f = RMSNorm(D_MODEL)
         self.apply(self._init)
         for b in self.blocks:  # GPT-2 style scaled init of residual projections
@@ -108,8 +142,11 @@ class TinyLM(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def forward(self, input_ids, cos, sin, attention_factor):
-        """input_ids [B,T] int64, cos/sin [T,HEAD_DIM/2] float32, attention_factor [] float32 -> logits [B,T,256]."""
+    def forward(self, input_ids, cos=None, sin=None, attention_factor=None):
+        """input_ids [B,T] int64, cos/sin [T,HEAD_DIM/2] float32, attention_factor [] float32 -> logits [B,T,256].
+        pos "sinusoidal"/"alibi": only input_ids is used."""
+        if self.pos != "rope":
+            return self._forward_no_rotary(input_ids)
         T = input_ids.shape[1]
         cos_full = torch.cat((cos, cos), dim=-1)
         sin_full = torch.cat((sin, sin), dim=-1)
@@ -120,6 +157,19 @@ class TinyLM(nn.Module):
         x = self.emb(input_ids)
         for b in self.blocks:
             x = b(x, cos_full, sin_full, attention_factor, mask)
+        return self.ln_f(x) @ self.emb.weight.t()
+
+    def _forward_no_rotary(self, input_ids):
+        T = input_ids.shape[1]
+        mask = torch.triu(torch.full((T, T), NEG, dtype=torch.float32, device=input_ids.device), diagonal=1)
+        x = self.emb(input_ids)
+        if self.pos == "sinusoidal":
+            # Vaswani et al. 3.4: embeddings scaled by sqrt(d_model) so the unit-size sinusoids do not drown them
+            x = x * math.sqrt(D_MODEL) + sinusoidal_positions(T)
+        else:
+            mask = alibi_bias(T, mask)
+        for b in self.blocks:
+            x = b(x, None, None, None, mask)
         return self.ln_f(x) @ self.emb.weight.t()
 
 

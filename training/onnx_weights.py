@@ -20,10 +20,38 @@ sys.path.insert(0, HERE)
 from model import TinyLM  # noqa: E402
 
 
+def graph_pos(m):
+    """The position encoding an exported graph was built with (export_onnx.py writes metadata "pos"; the RoPE
+    graphs shipped before it have none)."""
+    return next((p.value for p in m.metadata_props if p.key == "pos"), "rope")
+
+
+def stored_weights(m):
+    """Initializers as float32 arrays under the names the graph's compute nodes read, and those nodes. Graphs from
+    training/compact_onnx.py store weights as float16 (+ Cast) or int8 (+ DequantizeLinear) and the head's copy of
+    the embedding as a Transpose: the producers are resolved here (DequantizeLinear in float32, as onnxruntime)."""
+    raw = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    out, nodes = dict(raw), []
+    for n in m.graph.node:
+        if n.op_type == "Cast" and n.input[0] in raw:
+            out[n.output[0]] = raw[n.input[0]].astype(np.float32)
+        elif n.op_type == "DequantizeLinear" and n.input[0] in raw:
+            q, scale = raw[n.input[0]].astype(np.float32), raw[n.input[1]]
+            axis = next((a.i for a in n.attribute if a.name == "axis"), 1)
+            shape = [1] * q.ndim
+            shape[axis] = -1
+            out[n.output[0]] = (q * scale.reshape(shape)).astype(np.float32)
+        elif n.op_type == "Transpose" and n.input[0] == "emb.weight":
+            continue
+        else:
+            nodes.append(n)
+    return out, nodes
+
+
 def load_onnx_weights(path):
     m = onnx.load(path)
-    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
-    model = TinyLM()
+    inits, nodes = stored_weights(m)
+    model = TinyLM(pos=graph_pos(m))
     state = model.state_dict()
     out = {}
     for name, t in state.items():
@@ -32,7 +60,7 @@ def load_onnx_weights(path):
     # the rest: MatMul weights stored transposed ([in, out]); match in graph order of use
     missing = [n for n in state if n not in out]
     used = []
-    for node in m.graph.node:
+    for node in nodes:
         for i in node.input:
             if i in inits and i not in state and i not in used:
                 used.append(i)

@@ -9,7 +9,9 @@ command reproduces it bit for bit on CPU with one thread.
            10% (50 warm-up), --steps-c steps. kv puts the needle anywhere in a full window (needle-to-query distances
            up to ~115 bytes, median 68); kv_v1, the first recipe, made most distances short (median 46).
 Probes (JSON lines in training/logs/train.jsonl) every PROBE_EVERY steps.
-usage: python3 training/train.py [--steps-a N] [--steps-b-max N] [--steps-c N] [--seed S]          (stages A-C)
+Positions: --pos rope (default, the shipped model) | sinusoidal | alibi (sibling models, training/model.py); the
+same data, curriculum and seeds for all three.
+usage: python3 training/train.py [--pos P] [--steps-a N] [--steps-b-max N] [--steps-c N] [--seed S]          (stages A-C)
        python3 training/train.py --init CKPT --init-step N --steps-c N --lr-c LR --seed S --out OUT  (stage D)
        (CKPT may also come from a shipped ONNX file: training/onnx_weights.py)
 """
@@ -27,7 +29,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import L0, TinyLM, count_params, default_tables  # noqa: E402
+from model import L0, POS_KINDS, TinyLM, count_params, default_tables  # noqa: E402
 from probes import Probes  # noqa: E402
 from synth import Corpus, batch  # noqa: E402
 
@@ -50,6 +52,7 @@ def main():
     ap.add_argument("--steps-b-max", type=int, default=4000)
     ap.add_argument("--steps-c", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--pos", default="rope", choices=POS_KINDS, help="position encoding (training/model.py)")
     ap.add_argument("--probe-every", type=int, default=250)
     ap.add_argument("--out", default=os.path.join(HERE, "ckpt", "final.pt"))
     ap.add_argument("--log", default=os.path.join(HERE, "logs", "train.jsonl"))
@@ -67,7 +70,7 @@ def main():
     rng = random.Random(a.seed)
     train = Corpus(open(os.path.join(HERE, "data", "train.txt"), "rb").read())
     probes = Probes(open(os.path.join(HERE, "data", "val.txt"), "rb").read())
-    model = TinyLM()
+    model = TinyLM(pos=a.pos)
     opt = make_opt(model)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     os.makedirs(os.path.dirname(a.log), exist_ok=True)
@@ -112,6 +115,8 @@ def main():
         rec.update(probes.run(model))
         rec.update(extra or {})
         emit(rec)
+        # the weights at this probe, for an early export while training runs (never read back by training)
+        torch.save({"model": model.state_dict(), "step": step, "pos": a.pos}, a.out.replace(".pt", "_latest.pt"))
 
     model.train()
     if a.init:
@@ -133,7 +138,7 @@ def main():
             probe("A", ema)
     if not a.resume_c:
         probe("A", ema, {"end": True})
-        torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_A.pt"))
+        torch.save({"model": model.state_dict(), "step": step, "pos": a.pos}, a.out.replace(".pt", "_A.pt"))
     # stage B
     cema, i = None, 0
     while i < (0 if a.resume_c else a.steps_b_max):
@@ -148,7 +153,7 @@ def main():
             break
     if not a.resume_c:
         probe("B", ema, {"end": True, "copy_nll_ema": round(cema, 4), "stageB_steps": i})
-        torch.save({"model": model.state_dict(), "step": step}, a.out.replace(".pt", "_B.pt"))
+        torch.save({"model": model.state_dict(), "step": step, "pos": a.pos}, a.out.replace(".pt", "_B.pt"))
     # stage C: its own data stream and a fresh optimizer, so it can be rerun from the stage-B checkpoint
     rng.seed(a.seed * 1000 + 3)
     opt = make_opt(model)
@@ -161,7 +166,7 @@ def main():
         if (step - (a.init_step if a.init else 0)) % a.probe_every == 0:
             probe("D" if a.init else "C", ema)
     probe("D" if a.init else "C", ema, {"end": True})
-    torch.save({"model": model.state_dict(), "step": step, "seed": a.seed}, a.out)
+    torch.save({"model": model.state_dict(), "step": step, "seed": a.seed, "pos": a.pos}, a.out)
     emit({"event": "done", "step": step})
 
 
