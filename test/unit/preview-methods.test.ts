@@ -1,19 +1,22 @@
 // The methods with a model of their own (core/preview/models.ts): the method → model registry, the runtime adapter
 // feeding only the inputs a graph declares, lazy per-model sessions kept warm, the fine-tuned checkpoints' fixed
 // factor, reference cells checked per model (only a changed model's cells drop), default methods from the reference,
-// and the request parser's new names. Fake runtimes and small reference documents: no model file is run here.
+// the request parser's new names (fake runtimes and small reference documents), and the CLI command of issue 13 run
+// through the real CLI on the shipped models and reference.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run as previewCli } from '../../cli/commands/preview';
 import { describe, it } from 'node:test';
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
 import { BASE_MODEL_FILE, FINETUNE, MODEL_FILES, finetunedBase, modelOf, policyFree } from '../../core/preview/models';
 import { parseNeedles } from '../../core/preview/probes/needle';
-import { defaultMethods, loadReference, planPreview, REFERENCE_FORMAT, sha256Hex, type PreviewReference, type ReferenceCell } from '../../core/preview/reference';
+import { defaultMethods, loadReference, planPreview, REFERENCE_FILE, REFERENCE_FORMAT, sha256Hex, type PreviewReference, type ReferenceCell } from '../../core/preview/reference';
 import { resolveRequest } from '../../core/preview/request';
 import { ortRuntime, type ForwardInputs, type ModelSession, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
 import { builtinBlock, MINI_MODEL, tablesFor } from '../../core/preview/tables';
-import { ALL_METHODS, BUILTIN_METHODS, FINETUNED_METHODS, isPreviewError, MODEL_METHODS, OTHER_ENCODINGS, type PreviewCell, type PreviewMethod } from '../../core/preview/types';
+import { ALL_METHODS, BUILTIN_METHODS, FINETUNED_METHODS, isPreviewError, MODEL_METHODS, OTHER_ENCODINGS, type PreviewCell, type PreviewMethod, type PreviewResult } from '../../core/preview/types';
 import { wilson95 } from '../../core/preview/stats';
 
 const MODEL_DIR = join(__dirname, '..', '..', 'media', 'model');
@@ -248,5 +251,58 @@ describe('reference cells checked per model', () => {
     const d = await doc();
     d.runs[0]!.results[2]!.modelSha256 = 'xyz';
     assert.match((await loadReference(d, base)).note, /ignored.*modelSha256/);
+  });
+});
+
+describe('ropelens preview with the new methods, through the real CLI', () => {
+  const METHODS = ['sinusoidal', 'alibi', 'none', 'linear', 'yarn', 'linear+ft', 'yarn+ft'];
+  const io = (cwd: string) => {
+    const o = { out: '', err: '' };
+    return {
+      o,
+      io: { cwd, stdout: (t: string) => void (o.out += t), stderr: (t: string) => void (o.err += t), readFile: (p: string) => readFileSync(p, 'utf8'), writeFile: () => undefined },
+    };
+  };
+
+  it('runs --json --methods sinusoidal,alibi,none,linear,yarn,linear+ft,yarn+ft --lengths 1x,2x,4x: every result carries its method', async () => {
+    const { o, io: cli } = io(MODEL_DIR);
+    const code = await previewCli(['--json', '--methods', METHODS.join(','), '--lengths', '1x,2x,4x'], cli);
+    assert.equal(code, 0, o.err);
+    const r = JSON.parse(o.out) as PreviewResult;
+    assert.deepEqual(r.methods, METHODS);
+    assert.deepEqual(r.lengths, [128, 256, 512]);
+    assert.deepEqual(r.results.map((c) => `${c.method}@${c.length}`), [128, 256, 512].flatMap((L) => METHODS.map((m) => `${m}@${L}`)));
+    for (const c of r.results) {
+      assert.equal(c.lengthMultiple, c.length / L0);
+      if (c.method.endsWith('+ft')) assert.equal(c.factor, FINETUNE.factor, `${c.method}@${c.length} runs at its tuning factor`);
+      if (c.source === 'reference') assert.ok(c.needleCounts!.total >= 64 && c.perplexityCi95, `${c.method}@${c.length}: reference n and interval`);
+    }
+    assert.ok(r.notes.some((n) => n.startsWith('linear+ft, yarn+ft = ropelens-mini fine-tuned 200 steps')), 'the fine-tuned checkpoints are explained');
+    assert.ok(r.notes.some((n) => n.startsWith('alibi = ')) && r.notes.some((n) => n.startsWith('sinusoidal = ')));
+
+    // The text tables list every method in each table.
+    const t = io(MODEL_DIR);
+    assert.equal(await previewCli(['--methods', METHODS.join(','), '--lengths', '1x,2x,4x'], t.io), 0, t.o.err);
+    for (const m of METHODS) assert.equal(t.o.out.split('\n').filter((l) => l.startsWith(`${m} `)).length, 3, `${m}: a row in each of the three tables`);
+  });
+
+  it('drops only the reference cells of a model file that changed and measures those live', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ropelens-permodel-'));
+    for (const f of ['eval.txt', 'needles.json', REFERENCE_FILE, ...MODEL_FILES]) if (existsSync(join(MODEL_DIR, f))) copyFileSync(join(MODEL_DIR, f), join(dir, f));
+    // Another checkpoint in yarn+ft's place (a retrained one, as far as the reference can tell).
+    copyFileSync(join(MODEL_DIR, 'ropelens-mini-ft-linear.onnx'), join(dir, 'ropelens-mini-ft-yarn.onnx'));
+    const { o, io: cli } = io(dir);
+    const prev = process.env['ROPELENS_MODEL_DIR'];
+    process.env['ROPELENS_MODEL_DIR'] = dir;
+    try {
+      assert.equal(await previewCli(['--json', '--methods', 'none,linear+ft,yarn+ft', '--lengths', '1x', '--budget', '1'], cli), 0, o.err);
+    } finally {
+      if (prev === undefined) delete process.env['ROPELENS_MODEL_DIR'];
+      else process.env['ROPELENS_MODEL_DIR'] = prev;
+    }
+    const r = JSON.parse(o.out) as PreviewResult;
+    const src = Object.fromEntries(r.results.map((c) => [c.method, c.source]));
+    assert.deepEqual(src, { none: 'reference', 'linear+ft': 'reference', 'yarn+ft': 'live' });
+    assert.match(r.notes[0]!, /dropped \(measured live\): ropelens-mini-ft-yarn\.onnx is [0-9a-f]{12}… \(measured on [0-9a-f]{12}…\)/);
   });
 });
