@@ -12,6 +12,7 @@ import type { PreviewCell, PreviewRequest } from '../../core/preview/types';
 import { DEFAULT_SETTINGS } from '../../common/settings';
 import { yoursSpecOf } from '../../media/src/engine';
 import { EXAMPLES } from '../../media/src/examples';
+import { DEFAULT_METHODS } from '../../media/src/state';
 import { CHROMIUM, ROOT, ensureBuilt, launch, posted, send, startServer, waitResult, watchErrors, type Browser, type Harness } from './harness';
 import { nodeRun, referenceFixture } from './reference-fixture';
 
@@ -300,7 +301,7 @@ describe('preview webview at 280 px with reference measurements', { skip, timeou
     const shipped = join(ROOT, 'media/model/preview-reference.json');
     const { page, errors } = await openSidebar(existsSync(shipped) ? (JSON.parse(readFileSync(shipped, 'utf8')) as PreviewReference) : fixture, {
       ...SIDEBAR_STATE,
-      methods: ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'],
+      methods: [...DEFAULT_METHODS],
       multiples: [1, 2, 4, 8, 16],
     }, DEFAULT_SETTINGS.previewBudgetSeconds);
     await page.waitForSelector('#table-ppl td.reference');
