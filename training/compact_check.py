@@ -5,7 +5,7 @@ Each variant is written with compact_onnx.py and loaded back through training/on
 holds exactly the float32 weights the graph computes with (Cast / DequantizeLinear resolved). Perplexity is the
 model card's definition (probes.perplexity): non-overlapping chunks of L bytes over the first 16,384 bytes of
 media/model/eval.txt; for a fine-tuned model also at 4×L0 with the method it was fine-tuned with (factor 4).
-usage: python3 training/compact_check.py MODEL.onnx... [--json OUT]
+usage: python3 training/compact_check.py MODEL.onnx... [--variants fp32,fp16+tied,...] [--at-4x] [--json OUT]
 """
 import argparse
 import json
@@ -38,15 +38,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("models", nargs="+")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--at-4x", action="store_true", help="fine-tuned models: also at 4xL0 with their method (slower)")
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated, from " + ",".join(VARIANTS))
     a = ap.parse_args()
     torch.set_num_threads(1)
     text = open(os.path.join(MEDIA, "eval.txt"), "rb").read()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for src in a.models:
-            method = ft_method(src)
+            method = ft_method(src) if a.at_4x else None
             base = None
-            for name, opts in VARIANTS.items():
+            for name in ["fp32"] + [v for v in a.variants.split(",") if v != "fp32"]:
+                opts = VARIANTS[name]
                 out = os.path.join(tmp, f"{name}.onnx")
                 onnx.save(compact(onnx.load(src), **opts), out)
                 model = load_onnx_weights(out)

@@ -28,19 +28,17 @@ def graph_pos(m):
 
 def stored_weights(m):
     """Initializers as float32 arrays under the names the graph's compute nodes read, and those nodes. Graphs from
-    training/compact_onnx.py store weights as float16 (+ Cast) or int8 (+ DequantizeLinear) and the head's copy of
-    the embedding as a Transpose: the producers are resolved here (DequantizeLinear in float32, as onnxruntime)."""
+    training/compact_onnx.py store weights as float16 (+ Cast) or int8 (+ Cast, Mul by per-channel scales) and the
+    head's copy of the embedding as a Transpose: the producers are resolved here, in float32 as onnxruntime does."""
     raw = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
-    out, nodes = dict(raw), []
+    out, nodes, quantized = dict(raw), [], set()
     for n in m.graph.node:
         if n.op_type == "Cast" and n.input[0] in raw:
             out[n.output[0]] = raw[n.input[0]].astype(np.float32)
-        elif n.op_type == "DequantizeLinear" and n.input[0] in raw:
-            q, scale = raw[n.input[0]].astype(np.float32), raw[n.input[1]]
-            axis = next((a.i for a in n.attribute if a.name == "axis"), 1)
-            shape = [1] * q.ndim
-            shape[axis] = -1
-            out[n.output[0]] = (q * scale.reshape(shape)).astype(np.float32)
+            if raw[n.input[0]].dtype == np.int8:
+                quantized.add(n.output[0])
+        elif n.op_type == "Mul" and n.input[0] in quantized and n.input[1] in raw:
+            out[n.output[0]] = (out[n.input[0]] * raw[n.input[1]]).astype(np.float32)
         elif n.op_type == "Transpose" and n.input[0] == "emb.weight":
             continue
         else:

@@ -2,14 +2,15 @@
 // parity with the PyTorch reference, the model card's perplexity, the method ranking the product promises,
 // streaming, cancellation and the bad cases. Accuracy assertions need the trained model (reference.json beside it).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run as previewCli } from '../../cli/commands/preview';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
-import type { ModelSession, PreviewRuntime } from '../../core/preview/runtime';
+import type { ModelSession, OrtLike, PreviewRuntime } from '../../core/preview/runtime';
 import { isPreviewError, type PreviewCell, type PreviewError } from '../../core/preview/types';
 
 const MODEL_DIR = join(__dirname, '..', '..', 'media', 'model');
@@ -189,4 +190,59 @@ describe('preview on the shipped model (onnxruntime-web wasm, Node)', () => {
     assert.ok(yours.every((c) => typeof c.perplexity === 'number' && c.perplexity > 1));
     assert.ok(r.yours.notes.some((n) => /rope_theta 1000000/.test(n)));
   });
+});
+
+// Every other shipped graph (fine-tuned RoPE checkpoints, the sinusoidal and ALiBi siblings) against its PyTorch
+// reference (training/reference_logits.py writes reference-<name>.json beside ropelens-mini-<name>.onnx).
+interface SiblingRef {
+  model: string;
+  model_sha256: string;
+  cases: Array<Omit<RefCase, 'cos' | 'sin' | 'attention_factor'> & Partial<Pick<RefCase, 'cos' | 'sin' | 'attention_factor'>>>;
+}
+
+describe('every shipped mini-model graph matches its PyTorch reference logits within 1e-4', () => {
+  const graphs = readdirSync(MODEL_DIR).filter((f) => /^ropelens-mini-.+\.onnx$/.test(f)).sort();
+
+  it('each graph beside ropelens-mini.onnx has a reference made from these very bytes', () => {
+    for (const g of graphs) {
+      const refPath = join(MODEL_DIR, g.replace(/^ropelens-mini-(.+)\.onnx$/, 'reference-$1.json'));
+      assert.ok(existsSync(refPath), `${g} has no ${refPath}`);
+      const ref = JSON.parse(readFileSync(refPath, 'utf8')) as SiblingRef;
+      assert.equal(ref.model, g);
+      assert.equal(ref.model_sha256, createHash('sha256').update(readFileSync(join(MODEL_DIR, g))).digest('hex'), `${refPath} is stale`);
+    }
+  });
+
+  for (const g of graphs) {
+    it(g, async () => {
+      const refPath = join(MODEL_DIR, g.replace(/^ropelens-mini-(.+)\.onnx$/, 'reference-$1.json'));
+      if (!existsSync(refPath)) return assert.fail(`${g} has no reference`);
+      const ref = JSON.parse(readFileSync(refPath, 'utf8')) as SiblingRef;
+      await nodeWasmRuntime(1); // sets onnxruntime-web's wasm paths and thread count
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ort = require('onnxruntime-web') as OrtLike;
+      const session = await ort.InferenceSession.create(new Uint8Array(readFileSync(join(MODEL_DIR, g))));
+      const rotary = session.inputNames.includes('cos');
+      assert.ok(ref.cases.length >= 3);
+      for (const c of ref.cases) {
+        const T = c.T;
+        const feeds: Record<string, unknown> = { input_ids: new ort.Tensor('int64', BigInt64Array.from(c.input_ids, BigInt), [1, T]) };
+        if (rotary) {
+          assert.ok(c.cos && c.sin && c.attention_factor !== undefined, `${g} takes rotary tables; ${c.name} has none`);
+          feeds['cos'] = new ort.Tensor('float32', Float32Array.from(c.cos), [T, c.cos.length / T]);
+          feeds['sin'] = new ort.Tensor('float32', Float32Array.from(c.sin), [T, c.sin.length / T]);
+          feeds['attention_factor'] = new ort.Tensor('float32', Float32Array.of(c.attention_factor), []);
+        }
+        const out = await session.run(feeds as Parameters<typeof session.run>[0]);
+        const logits = out['logits']!.data as Float32Array;
+        assert.equal(logits.length, T * 256);
+        let worst = 0;
+        c.logit_rows.forEach((row, i) => {
+          c.logits[i]!.forEach((v, k) => (worst = Math.max(worst, Math.abs(logits[row * 256 + k]! - v))));
+        });
+        assert.ok(worst < 1e-4, `${g} ${c.name}: max |logit diff| ${worst}`);
+      }
+      await session.release?.();
+    });
+  }
 });
