@@ -4,7 +4,8 @@ held-out text: the acceptance rule for shipping a smaller file is perplexity at 
 Each variant is written with compact_onnx.py and loaded back through training/onnx_weights.py, so the PyTorch model
 holds exactly the float32 weights the graph computes with (Cast / DequantizeLinear resolved). Perplexity is the
 model card's definition (probes.perplexity): non-overlapping chunks of L bytes over the first 16,384 bytes of
-media/model/eval.txt; for a fine-tuned model also at 4×L0 with the method it was fine-tuned with (factor 4).
+media/model/eval.txt; with --at-4x, a fine-tuned model also at 4×L0 with the method it was fine-tuned with
+(factor 4), and its exact retrieval of needle_check.py's 64 evaluation needles there.
 usage: python3 training/compact_check.py MODEL.onnx... [--variants fp32,fp16+tied,...] [--at-4x] [--json OUT]
 """
 import argparse
@@ -21,6 +22,7 @@ sys.path.insert(0, HERE)
 from compact_onnx import compact  # noqa: E402
 from model import L0  # noqa: E402
 from onnx_weights import load_onnx_weights  # noqa: E402
+from needle_check import N_EVAL_NEEDLES, needle_outcomes, needle_set  # noqa: E402
 from probes import perplexity  # noqa: E402
 
 MEDIA = os.path.join(os.path.dirname(HERE), "media", "model")
@@ -44,6 +46,7 @@ def main():
     torch.set_num_threads(1)
     text = open(os.path.join(MEDIA, "eval.txt"), "rb").read()
     rows = []
+    needles = needle_set(text, N_EVAL_NEEDLES)
     with tempfile.TemporaryDirectory() as tmp:
         for src in a.models:
             method = ft_method(src) if a.at_4x else None
@@ -60,6 +63,8 @@ def main():
                     row["ppl_4x_" + method], _, row["predictions_4x"] = perplexity(model, text, 4 * L0, PPL_BYTES,
                                                                                   method, factor=4.0, batch=4)
                     row["ppl_4x_" + method] = round(row["ppl_4x_" + method], 6)
+                    outs = needle_outcomes(model, text, needles, 4 * L0, method, 4.0, batch=4)
+                    row["needles_4x"] = f"{sum(o['exact'] for o in outs)}/{len(outs)}"
                 base = base or row
                 row["ppl_L0_change_pct"] = round(100 * (row["ppl_L0"] / base["ppl_L0"] - 1), 4)
                 row["keep"] = abs(row["ppl_L0_change_pct"]) <= 1.0

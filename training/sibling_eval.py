@@ -7,6 +7,7 @@ NLLs, chunks being the independent units (the preview's definition, core/preview
 Needles: needle_check.py's 64 evaluation needles (the preview's scoring: every key byte the argmax), up to
 --needle-max-mult × L0.
 usage: python3 training/sibling_eval.py CKPT.pt|MODEL.onnx OUT.json [--needle-max-mult 4]
+       python3 training/sibling_eval.py --tables media/model/eval-results-{sinusoidal,alibi}.json  (card tables)
 """
 import argparse
 import json
@@ -50,7 +51,33 @@ def chunk_perplexity(model, text, L, n_bytes, batch):
             "mean_nll": round(mean, 8), "predictions": k * per, "chunks": k}
 
 
+def tables(paths):
+    """Markdown for MODEL_CARD.md: one row per sibling, beside the RoPE model's unscaled (none) and YaRN rows."""
+    docs = [json.load(open(p)) for p in paths]
+    rope = json.load(open(os.path.join(MEDIA, "eval-results.json")))["per_length"]
+    head = "| model | " + " | ".join(f"{k}× ({k * L0})" for k in MULTS) + " |\n|---|" + "---|" * len(MULTS)
+    ppl, ndl = [head], [head]
+    for d in docs:
+        by = {c["multiple"]: c for c in d["per_length"]}
+        ppl.append(f"| {d['positions']} | " + " | ".join(
+            f"{by[k]['perplexity']:.3f} [{by[k]['ppl_ci95'][0]:.2f}–{by[k]['ppl_ci95'][1]:.2f}]" for k in MULTS) + " |")
+        ndl.append(f"| {d['positions']} | " + " | ".join(
+            f"{by[k]['needle_correct']}/{by[k]['needle_total']} [{by[k]['needle_ci95'][0] * 100:.0f}–"
+            f"{by[k]['needle_ci95'][1] * 100:.0f}%] ({by[k]['needle_char']:.2f})" if by[k].get("needle_total") else "–"
+            for k in MULTS) + " |")
+    for m in ("none", "yarn"):
+        by = {c["multiple"]: c for c in rope if c["method"] == m}
+        ppl.append(f"| RoPE (shipped), {m} | " + " | ".join(f"{by[k]['perplexity']:.3f}" for k in MULTS) + " |")
+        ndl.append(f"| RoPE (shipped), {m} | " + " | ".join(
+            f"{by[k]['needle_correct']}/{by[k]['needle_total']} [{by[k]['needle_ci95'][0] * 100:.0f}–"
+            f"{by[k]['needle_ci95'][1] * 100:.0f}%] ({by[k]['needle_char']:.2f})" if by[k].get("needle_total") else "–"
+            for k in MULTS) + " |")
+    print("\n".join(ppl) + "\n\n" + "\n".join(ndl))
+
+
 def main():
+    if sys.argv[1:2] == ["--tables"]:
+        return tables(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("out")
