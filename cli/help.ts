@@ -71,7 +71,9 @@ trained at a short length). FILE adds "yours": the first rope block in it. Ctrl-
 cells measured so far.
 
 Options:
-  --methods LIST           none,linear,ntk,dynamic,yarn,llama3,yours (default: all built-in methods)
+  --methods LIST           none,linear,ntk,dynamic,yarn,llama3,window,yours; sinusoidal,alibi (other
+                           encodings); linear+ft,ntk+ft,yarn+ft (fine-tuned at 4x, run at factor 4) (default:
+                           the built-in methods and window, plus the others where the reference holds them)
   --lengths LIST           1x,2x,4x,... multiples of the trained length, or byte counts (128,256)
   --factor-policy POLICY   per-length (s = L/L0 at each length, default) or static (one factor everywhere)
   --static-factor S        the factor for --factor-policy static (≥ 1)

@@ -1,15 +1,17 @@
 // Node side of the preview, for the CLI and the server's advisor: onnxruntime-web's node build (the same WebAssembly
 // backend the webview runs) and the bundled model files. The engine itself (core/preview) never touches node:* or
 // onnxruntime.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PreviewAssets } from '../core/preview/engine';
 import { parseNeedles } from '../core/preview/probes/needle';
 import { ortRuntime, type OrtLike, type PreviewRuntime } from '../core/preview/runtime';
 import { PreviewError } from '../core/preview/types';
-import { REFERENCE_FILE } from '../core/preview/reference';
+import { REFERENCE_FILE, type ModelShas } from '../core/preview/reference';
+import { BASE_MODEL_FILE, MODEL_FILES } from '../core/preview/models';
 
-export const MODEL_FILE = 'ropelens-mini.onnx';
+export const MODEL_FILE = BASE_MODEL_FILE;
 
 /** media/model next to the bundle (dist/cli.js → ../media/model) or in the source tree (host/ → ../media/model). */
 export function findModelDir(explicit?: string): string {
@@ -48,7 +50,24 @@ export function loadPreviewAssets(modelDir = findModelDir()): PreviewAssets {
     if (e instanceof PreviewError) throw e;
     throw new PreviewError('assets-invalid', `needles.json is not valid JSON (${(e as Error).message})`);
   }
-  return { model, evalText: new Uint8Array(read('eval.txt')), needles: parseNeedles(needlesDoc), name: 'ropelens-mini' };
+  // The other model files (fine-tuned, sibling encodings) are read only when a method that runs on them is run.
+  const loadModel = async (file: string): Promise<Uint8Array> => {
+    const p = join(modelDir, file);
+    if (!existsSync(p)) throw new PreviewError('model-missing', `${file} not found beside the mini-model (${modelDir})`);
+    return new Uint8Array(readFileSync(p));
+  };
+  return { model, loadModel, evalText: new Uint8Array(read('eval.txt')), needles: parseNeedles(needlesDoc), name: 'ropelens-mini' };
+}
+
+/** sha-256 of the other model files beside the base one (null: not there), to check the reference's cells. */
+export function modelShas(modelDir = findModelDir()): ModelShas {
+  const out: ModelShas = {};
+  for (const file of MODEL_FILES) {
+    if (file === BASE_MODEL_FILE) continue;
+    const p = join(modelDir, file);
+    out[file] = existsSync(p) ? createHash('sha256').update(readFileSync(p)).digest('hex') : null;
+  }
+  return out;
 }
 
 /** onnxruntime-web (WebAssembly) in Node with `threads` threads (1 = no worker threads). */

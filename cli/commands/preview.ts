@@ -9,7 +9,7 @@ import { isPreviewError, type FactorPolicy, type PreviewCell, type PreviewMethod
 import { yoursFromBlock } from '../../core/preview/yours';
 import { renderPartial, renderPreviewTable } from '../../core/preview/text-table';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
+import { findModelDir, loadPreviewAssets, modelShas, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
 import { parseOrExit, walkArgs } from '../args';
 import { ttyProgress } from '../progress';
 import { boundedInt, MAX_THREADS } from '../../core/limits';
@@ -17,7 +17,7 @@ import { REAL_ENGINES, runRealPreview, type RealEngine, type RealPreviewOptions 
 import { BackendError } from '../../core/preview/sweep/backend';
 
 const USAGE =
-  'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,yours] [--lengths 1x,2x,...|BYTES,...] ' +
+  'usage: ropelens preview [--methods none,linear,ntk,dynamic,yarn,llama3,window,sinusoidal,alibi,linear+ft,ntk+ft,yarn+ft,yours] [--lengths 1x,2x,...|BYTES,...] ' +
   '[--factor-policy per-length|static] [--static-factor S] [--probe ppl,needle] [--budget SECONDS] [--needles N] ' +
   '[--eval-bytes N] [--live] [--threads N] [--json] [FILE] | --engine onnx|llama.cpp|openai --model FILE|NAME [--url URL] ' +
   '[--launch TEMPLATE] [--methods ...] [--lengths 8k,16k|2x,...] [--budget S] [--needles N] [--eval-tokens N] ' +
@@ -279,7 +279,7 @@ export const run: CliCommand = async (argv, io) => {
     const assets = loadPreviewAssets(modelDir);
     engine = new PreviewEngine(await nodeWasmRuntime(args.threads), assets);
     engine.validate(args.request);
-    const loaded = await loadReference(readReferenceDoc(modelDir), assets.model);
+    const loaded = await loadReference(readReferenceDoc(modelDir), assets.model, modelShas(modelDir));
     const plan = planPreview(args.request, loaded.reference, { live: args.live });
     for (const c of plan.reference) known.set(`${c.method}@${c.length}`, c);
     refCount = plan.reference.length;

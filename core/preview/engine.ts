@@ -24,13 +24,17 @@ import {
   type PreviewRunOptions,
 } from './types';
 import { mapYours, type YoursMapping } from './yours';
-import { policyNotes } from './notes';
+import { modelNotes, policyNotes } from './notes';
+import { BASE_MODEL_FILE, FINETUNE, finetunedBase, isFinetuned, isOtherEncoding, modelOf, type PreviewModel } from './models';
 
 export { DEFAULT_BUDGET_S };
 
 export interface PreviewAssets {
   /** The ONNX graph (media/model/ropelens-mini.onnx). */
   model: Uint8Array;
+  /** The bytes of another model file beside it (models.ts: the fine-tuned and sibling models), read only when a
+   * method that runs on it is run. Absent: only the base model's methods can run. */
+  loadModel?: (file: string) => Promise<Uint8Array>;
   /** media/model/eval.txt as bytes. */
   evalText: Uint8Array;
   /** media/model/needles.json, parsed (probes/needle.ts parseNeedles). */
@@ -65,6 +69,8 @@ export const LIVE_EVAL_TARGET = 16384;
 interface CellSpec {
   method: PreviewMethod;
   length: number;
+  /** The model the cell runs on (models.ts). */
+  model: PreviewModel;
   tables: MethodTables;
   key: string;
   /** Window baseline past L0: perplexity from strided windows of L0 bytes. */
@@ -126,6 +132,8 @@ function abortError(): PreviewError {
 export class PreviewEngine {
   private session: ModelSession | undefined;
   private sessionPromise: Promise<ModelSession> | undefined;
+  /** Sessions of the other model files (models.ts), created when a method that needs one first runs. */
+  private readonly otherSessions = new Map<string, { session?: ModelSession; promise: Promise<ModelSession> }>();
   private readonly tableCache = new Map<string, { T: number; cos: Float32Array; sin: Float32Array }>();
   readonly mini: MiniModelSpec;
   /** The shipped needles extended to NEEDLE_COUNT, and the order they are scored in (ids stable). */
@@ -163,7 +171,8 @@ export class PreviewEngine {
     return this.now() - t0;
   }
 
-  private async getSession(): Promise<ModelSession> {
+  private async getSession(model?: PreviewModel): Promise<ModelSession> {
+    if (model && model.file !== BASE_MODEL_FILE) return this.otherSession(model);
     if (this.session) return this.session;
     this.sessionPromise ??= this.runtime.createSession(this.assets.model).then(
       (s) => (this.session = s),
@@ -176,11 +185,42 @@ export class PreviewEngine {
     return this.sessionPromise;
   }
 
+  /** A session of another model file, loaded (assets.loadModel) and created once, kept warm like the base one. */
+  private otherSession(model: PreviewModel): Promise<ModelSession> {
+    const have = this.otherSessions.get(model.file);
+    if (have) return have.session ? Promise.resolve(have.session) : have.promise;
+    const entry: { session?: ModelSession; promise: Promise<ModelSession> } = { promise: this.createOther(model) };
+    entry.promise.then((s) => (entry.session = s), () => this.otherSessions.delete(model.file));
+    this.otherSessions.set(model.file, entry);
+    return entry.promise;
+  }
+
+  private async createOther(model: PreviewModel): Promise<ModelSession> {
+    const load = this.assets.loadModel;
+    if (!load) throw new PreviewError('model-missing', `${model.file} (${model.description}) is not available to this host`);
+    let bytes: Uint8Array;
+    try {
+      bytes = await load(model.file);
+    } catch (e) {
+      if (isPreviewError(e)) throw e;
+      throw new PreviewError('model-missing', `${model.file} could not be read (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    }
+    if (bytes.length === 0) throw new PreviewError('model-missing', `${model.file} is empty or missing`);
+    try {
+      return await this.runtime.createSession(bytes);
+    } catch (e) {
+      throw new PreviewError('model-corrupt', `${model.file} could not be loaded (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})`);
+    }
+  }
+
   async dispose(): Promise<void> {
     const s = this.session;
     this.session = undefined;
     this.sessionPromise = undefined;
+    const others = [...this.otherSessions.values()];
+    this.otherSessions.clear();
     await s?.release();
+    for (const o of others) await (o.session ?? (await o.promise.catch(() => undefined)))?.release();
   }
 
   private tables(key: string, t: MethodTables, T: number): { cos: Float32Array; sin: Float32Array } {
@@ -201,8 +241,14 @@ export class PreviewEngine {
       for (const m of r.methods) {
         if (r.cells && !r.cells.has(`${m}@${L}`)) continue;
         let tables: MethodTables;
-        const c: Partial<CellSpec> = { method: m, length: L, window: false };
-        if (m === 'yours') {
+        const c: Partial<CellSpec> = { method: m, length: L, window: false, model: modelOf(m) };
+        if (isFinetuned(m)) {
+          // The checkpoint runs with the block it was fine-tuned with, at its tuning factor, at every length.
+          tables = tablesFor(builtinBlock(finetunedBase(m), FINETUNE.factor, L, this.mini), this.mini);
+        } else if (isOtherEncoding(m)) {
+          // No rotary inputs: the tables are not fed (unscaled ones keep the engine's bookkeeping uniform).
+          tables = tablesFor({ params: {} }, this.mini);
+        } else if (m === 'yours') {
           tables = tablesFor(yours!.blockAt(L), this.mini);
           if (yours!.originalContext !== undefined) c.userTokens = Math.round((L / L0) * yours!.originalContext);
         } else if (m === 'window') {
@@ -221,7 +267,8 @@ export class PreviewEngine {
         if (tables.invFreq.length !== this.mini.headDim / 2) {
           throw new PreviewError('inexpressible-block', `method ${m} gives ${tables.invFreq.length} frequencies; the mini-model has ${this.mini.headDim / 2}`);
         }
-        cells.push({ ...(c as CellSpec), tables, key: tablesKey(tables) });
+        // Keyed by model too: equal tables on two models are different passes.
+        cells.push({ ...(c as CellSpec), tables, key: `${c.model!.file}|${tablesKey(tables)}` });
       }
     }
     return cells;
@@ -252,9 +299,19 @@ export class PreviewEngine {
     const order = this.order.slice(0, needleCap);
 
     const sessionStart = this.now();
-    const hadSession = this.session !== undefined;
-    const session = await this.getSession();
-    const sessionMs = hadSession ? 0 : this.now() - sessionStart;
+    // Every model the cells run on is loaded before the clock starts (the others only when a cell needs them).
+    const models = [...new Map(cells.map((c) => [c.model.file, c.model])).values()];
+    const hadSessions = models.every((m) => (m.file === BASE_MODEL_FILE ? this.session !== undefined : this.otherSessions.get(m.file)?.session !== undefined));
+    const sessions = new Map<string, ModelSession>();
+    for (const m of models) {
+      const session = await this.getSession(m);
+      // A RoPE method on a graph without rotary inputs (or the reverse) would silently measure something else.
+      if ((session.rotary ?? true) !== m.rotary) {
+        throw new PreviewError('model-corrupt', `${m.file} ${m.rotary ? 'takes no rotary tables, but its methods need them' : 'takes rotary tables, but it is a model without RoPE'}`);
+      }
+      sessions.set(m.file, session);
+    }
+    const sessionMs = hadSessions ? 0 : this.now() - sessionStart;
     // The budget counts from a loaded model: loading is a one-off per engine (reported as sessionMs; hosts warm()).
     const deadline = budgetMs === undefined ? Infinity : this.now() + budgetMs;
     let forwardPasses = 0;
@@ -273,7 +330,7 @@ export class PreviewEngine {
       const f0 = this.now();
       let logits: Float32Array;
       try {
-        logits = await session.forward({ ids, cos, sin, attentionFactor: cell.tables.attentionFactor });
+        logits = await sessions.get(cell.model.file)!.forward({ ids, cos, sin, attentionFactor: cell.tables.attentionFactor });
       } catch (e) {
         if (isPreviewError(e)) throw e;
         throw new PreviewError('runtime', `forward pass at length ${ids.length} failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
@@ -468,6 +525,7 @@ export class PreviewEngine {
 
     const notes = [
       ...policyNotes(r.policy, r.staticFactor, L0),
+      ...modelNotes(r.methods),
       `ntk = static NTK-aware: base·s^(d/(d−2)); yarn: beta_fast 32, beta_slow 1, attention 0.1·ln(s)+1; llama3: low_freq_factor 1, high_freq_factor 4; original length L0 = ${L0}`,
       `window = baseline, not a scaling method: the unscaled model, each byte past L0 predicted from only the ${L0 - stride}–${L0 - 1} bytes before it (passes of ${L0} bytes, stride ${stride}); a method that beats it uses context past L0`,
       `perplexity: chunks of L bytes from the start of eval.txt (ceil(evalBytes/L) chunks, the last wrapping to the start); perplexityBeyondL0 averages only positions ≥ L0 of each chunk`,

@@ -1,6 +1,7 @@
 // The notes that say how a factor policy hands factors to the methods, including dynamic NTK's formula (shared by
 // live results and results read from the reference).
-import type { FactorPolicy } from './types';
+import { FINETUNE, isFinetuned, isOtherEncoding, modelOf } from './models';
+import type { FactorPolicy, PreviewMethod } from './types';
 
 /**
  * transformers' dynamic NTK (modeling_rope_utils.py _compute_dynamic_ntk_parameters, v4.46 L155–158; unchanged
@@ -20,4 +21,20 @@ export function policyNotes(policy: FactorPolicy, staticFactor: number, L0: numb
         // ledger: transformers.dynamic
         `dynamic = transformers' dynamic NTK with factor ${staticFactor}: ${DYNAMIC_FORMULA}`,
       ];
+}
+
+/** What the methods with a model of their own are (only for those in `methods`). */
+export function modelNotes(methods: readonly PreviewMethod[]): string[] {
+  const out: string[] = [];
+  const ft = methods.filter(isFinetuned);
+  if (ft.length > 0) {
+    out.push(
+      `${ft.join(', ')} = ropelens-mini fine-tuned ${FINETUNE.steps} steps at ${FINETUNE.lengthMultiple}×L0 with that method (${ft.map((m) => modelOf(m).file).join(', ')}); ` +
+        `each runs with the block it was tuned with at factor ${FINETUNE.factor} at every length and under either factor policy, as a deployment of the fine-tuned checkpoint does`,
+    );
+  }
+  for (const m of methods.filter(isOtherEncoding)) {
+    out.push(`${m} = ${modelOf(m).description} (${modelOf(m).file}), trained by the same pipeline as the RoPE model (MODEL_CARD.md); no factor: its graph takes only the bytes`);
+  }
+  return out;
 }

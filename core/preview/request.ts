@@ -3,6 +3,7 @@
 import type { NeedleSet } from './probes/needle';
 import type { MiniModelSpec } from './tables';
 import {
+  ALL_METHODS,
   ALL_PROBES,
   BASELINE_METHODS,
   BUILTIN_METHODS,
@@ -61,7 +62,7 @@ export function parseLength(spec: LengthSpec, L0: number): number {
 export function resolveRequest(req: PreviewRequest, mini: MiniModelSpec, needles: NeedleSet, evalTextBytes: number): ResolvedRequest {
   const L0 = mini.originalLength;
   const methods: PreviewMethod[] = req.methods && req.methods.length > 0 ? [] : [...BUILTIN_METHODS, ...BASELINE_METHODS, ...(req.yours ? (['yours'] as const) : [])];
-  const known: readonly string[] = [...BUILTIN_METHODS, ...BASELINE_METHODS, 'yours'];
+  const known: readonly string[] = ALL_METHODS;
   for (const m of req.methods ?? []) {
     if (!known.includes(m)) {
       throw new PreviewError('bad-method', `unknown method "${m}" (expected ${known.join(', ')})`);

@@ -16,6 +16,9 @@ export interface ModelSession {
   /** Logits, row-major [T, vocab]. */
   forward(inputs: ForwardInputs): Promise<Float32Array>;
   release(): Promise<void>;
+  /** False when the graph takes only input_ids (a model without rotary inputs: the tables are not fed). Absent:
+   * a rotary graph. */
+  readonly rotary?: boolean;
 }
 
 export interface PreviewRuntime {
@@ -42,6 +45,8 @@ export interface OrtLike {
 }
 
 export const GRAPH_INPUTS = ['input_ids', 'cos', 'sin', 'attention_factor'] as const;
+/** The rotary inputs: a graph declares all of them (RoPE models) or none (sinusoidal, ALiBi: input_ids only). */
+export const ROTARY_INPUTS = ['cos', 'sin', 'attention_factor'] as const;
 export const GRAPH_OUTPUT = 'logits';
 
 /**
@@ -53,27 +58,33 @@ export function ortRuntime(ort: OrtLike, name: string, sessionOptions: Record<st
     name,
     async createSession(model: Uint8Array): Promise<ModelSession> {
       const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', ...sessionOptions });
-      const missing = GRAPH_INPUTS.filter((n) => !session.inputNames.includes(n));
-      if (missing.length > 0 || !session.outputNames.includes(GRAPH_OUTPUT)) {
+      // Feed only what the graph declares: all rotary inputs, or none (input_ids only); anything else is not ours.
+      const names = session.inputNames;
+      const rotaryCount = ROTARY_INPUTS.filter((n) => names.includes(n)).length;
+      const unknown = names.filter((n) => !(GRAPH_INPUTS as readonly string[]).includes(n));
+      if (!names.includes('input_ids') || unknown.length > 0 || (rotaryCount !== 0 && rotaryCount !== ROTARY_INPUTS.length) || !session.outputNames.includes(GRAPH_OUTPUT)) {
         await session.release?.();
         throw new Error(
-          `graph inputs [${session.inputNames.join(', ')}] / outputs [${session.outputNames.join(', ')}] are not the mini-model's ` +
-            `(${GRAPH_INPUTS.join(', ')} → ${GRAPH_OUTPUT})`,
+          `graph inputs [${names.join(', ')}] / outputs [${session.outputNames.join(', ')}] are not the mini-model's ` +
+            `(${GRAPH_INPUTS.join(', ')} → ${GRAPH_OUTPUT}, or input_ids → ${GRAPH_OUTPUT})`,
         );
       }
+      const rotary = rotaryCount > 0;
       let idBuf = new BigInt64Array(0);
       return {
+        rotary,
         async forward({ ids, cos, sin, attentionFactor }: ForwardInputs): Promise<Float32Array> {
           const T = ids.length;
           if (idBuf.length !== T) idBuf = new BigInt64Array(T);
           for (let i = 0; i < T; i++) idBuf[i] = BigInt(ids[i]);
-          const half = cos.length / T;
-          const out = await session.run({
-            input_ids: new ort.Tensor('int64', idBuf, [1, T]),
-            cos: new ort.Tensor('float32', cos, [T, half]),
-            sin: new ort.Tensor('float32', sin, [T, half]),
-            attention_factor: new ort.Tensor('float32', Float32Array.of(attentionFactor), []),
-          });
+          const feeds: Record<string, OrtTensorLike> = { input_ids: new ort.Tensor('int64', idBuf, [1, T]) };
+          if (rotary) {
+            const half = cos.length / T;
+            feeds['cos'] = new ort.Tensor('float32', cos, [T, half]);
+            feeds['sin'] = new ort.Tensor('float32', sin, [T, half]);
+            feeds['attention_factor'] = new ort.Tensor('float32', Float32Array.of(attentionFactor), []);
+          }
+          const out = await session.run(feeds);
           const logits = out[GRAPH_OUTPUT];
           if (!logits || !(logits.data instanceof Float32Array)) throw new Error('the model returned no float32 logits');
           return logits.data;

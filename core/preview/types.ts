@@ -5,15 +5,24 @@ import type { RopeFacts } from '../rope/index';
 /**
  * Built-in scaling methods (mapped onto the mini-model by tables.ts), the baseline "window" (not a scaling method:
  * the same model, unscaled, each byte predicted from only a window of the L0 bytes before it; perplexity only),
- * plus "yours": the user's own block.
+ * "yours": the user's own block, and the methods with a model of their own (models.ts): the RoPE model fine-tuned at
+ * 4×L0 ("+ft") and the sibling models with other position encodings (sinusoidal, ALiBi).
  */
-export type PreviewMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3' | 'window' | 'yours';
+export type PreviewMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3' | 'window' | 'yours' | OtherEncoding | FinetunedMethod;
 export type BuiltinMethod = 'none' | 'linear' | 'ntk' | 'dynamic' | 'yarn' | 'llama3';
 /** The scaling methods (and "none"). */
 export const BUILTIN_METHODS: readonly BuiltinMethod[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3'];
 /** Baselines: part of the default run, drawn as reference lines, never ranked as a scaling method. */
 export const BASELINE_METHODS: readonly 'window'[] = ['window'];
-export const ALL_METHODS: readonly PreviewMethod[] = [...BUILTIN_METHODS, ...BASELINE_METHODS, 'yours'];
+export type OtherEncoding = 'sinusoidal' | 'alibi';
+export type FinetunedMethod = 'linear+ft' | 'ntk+ft' | 'yarn+ft';
+/** Sibling models with other position encodings (no factor). */
+export const OTHER_ENCODINGS: readonly OtherEncoding[] = ['sinusoidal', 'alibi'];
+/** The RoPE model fine-tuned at 4×L0 with a method, run with that method at its tuning factor. */
+export const FINETUNED_METHODS: readonly FinetunedMethod[] = ['linear+ft', 'ntk+ft', 'yarn+ft'];
+/** Methods with a model of their own (models.ts). */
+export const MODEL_METHODS: readonly PreviewMethod[] = [...OTHER_ENCODINGS, ...FINETUNED_METHODS];
+export const ALL_METHODS: readonly PreviewMethod[] = [...BUILTIN_METHODS, ...BASELINE_METHODS, ...MODEL_METHODS, 'yours'];
 
 /** ppl: perplexity per byte on the held-out evaluation text; needle: exact-key retrieval accuracy. */
 export type PreviewProbe = 'ppl' | 'needle';
@@ -51,7 +60,8 @@ export interface YoursSpec {
 }
 
 export interface PreviewRequest {
-  /** Default: the six built-in methods and the window baseline, plus "yours" when `yours` is given. */
+  /** Default: the six built-in methods and the window baseline, plus "yours" when `yours` is given (hosts add the
+   * methods with a model of their own where the reference holds them: reference.ts defaultMethods). */
   methods?: PreviewMethod[];
   /** Default: L0, 2, 4, 8, 16 × L0. */
   lengths?: LengthSpec[];

@@ -67,6 +67,7 @@ export function yieldToUi(): Promise<void> {
 
 function yielding(s: ModelSession): ModelSession {
   return {
+    ...(s.rotary !== undefined ? { rotary: s.rotary } : {}),
     forward: async (inputs) => {
       await yieldToUi();
       return s.forward(inputs);

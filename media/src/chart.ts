@@ -29,6 +29,8 @@ export interface ChartSeries {
   stale?: boolean;
   /** A baseline (reference line), not a method: no band, listed last. */
   baseline?: boolean;
+  /** The legend group (ChartSpec.groups) the series is listed under. */
+  group?: string;
 }
 
 export interface ChartSpec {
@@ -46,6 +48,10 @@ export interface ChartSpec {
   xMark?: { x: number; label: string };
   hidden: Set<string>;
   onToggle: (id: string) => void;
+  /** Legend groups, in order: a toggle per group that shows or hides all its series (onToggleGroup gets their ids).
+   * Series of no listed group come first, ungrouped. */
+  groups?: ReadonlyArray<{ id: string; label: string }>;
+  onToggleGroup?: (ids: string[]) => void;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
@@ -281,7 +287,7 @@ export function renderChart(host: HTMLElement, spec: ChartSpec): void {
   legend.className = 'legend';
   legend.setAttribute('role', 'group');
   legend.setAttribute('aria-label', `${spec.title} series`);
-  for (const s of spec.series) {
+  const item = (s: ChartSeries): HTMLButtonElement => {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = `legend-item ${s.cls}${s.stale ? ' stale' : ''}`;
@@ -290,7 +296,30 @@ export function renderChart(host: HTMLElement, spec: ChartSpec): void {
     b.title = spec.hidden.has(s.id) ? `Show ${s.label}` : `Hide ${s.label}`;
     b.append(legendSwatch(s), document.createTextNode(s.stale ? `${s.label} (stale)` : s.label));
     b.addEventListener('click', () => spec.onToggle(s.id));
-    legend.appendChild(b);
+    return b;
+  };
+  const groups = spec.groups ?? [];
+  for (const s of spec.series.filter((x) => !groups.some((g) => g.id === x.group))) legend.appendChild(item(s));
+  for (const g of groups) {
+    const members = spec.series.filter((s) => s.group === g.id);
+    if (members.length === 0) continue;
+    const box = document.createElement('div');
+    box.className = 'legend-group';
+    box.dataset.group = g.id;
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', g.label);
+    const anyShown = members.some((s) => !spec.hidden.has(s.id));
+    const t = document.createElement('button');
+    t.type = 'button';
+    t.className = 'legend-group-toggle';
+    t.dataset.group = g.id;
+    t.setAttribute('aria-pressed', String(anyShown));
+    t.title = anyShown ? `Hide every line of “${g.label}”` : `Show every line of “${g.label}”`;
+    t.textContent = g.label;
+    t.addEventListener('click', () => spec.onToggleGroup?.(members.map((s) => s.id)));
+    box.appendChild(t);
+    for (const s of members) box.appendChild(item(s));
+    legend.appendChild(box);
   }
   figure.appendChild(legend);
   host.appendChild(figure);

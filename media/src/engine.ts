@@ -1,9 +1,10 @@
 // The webview's side of the preview engine (core/preview): fetches the bundled model and probes from the
-// extension, keeps them (and the engine's warm session) across runs, maps the user's block to "yours", and
-// turns every failure into one sentence for the view.
+// extension, keeps them (and the engine's warm sessions) across runs, maps the user's block to "yours", and
+// turns every failure into one sentence for the view. The other model files (fine-tuned, other encodings; beside the
+// base model) are fetched only when a method that runs on them is run, and checked then against the reference.
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
 import { parseNeedles } from '../../core/preview/probes/needle';
-import { loadReference, type LoadedReference } from '../../core/preview/reference';
+import { loadReference, sha256Hex, type LoadedReference, type ModelShas } from '../../core/preview/reference';
 import type { PreviewRuntime } from '../../core/preview/runtime';
 import { isPreviewError, type PreviewRequest, type PreviewResult, type PreviewRunOptions, type YoursSpec } from '../../core/preview/types';
 import type { BlockInfo } from './protocol';
@@ -73,13 +74,25 @@ export class EngineHost {
         throw new AssetError(`The preview needle set (${fileName(this.uris.needlesUri)}) is not valid JSON. Reinstall RoPE Lens.`);
       }
       if (model.length === 0) throw new AssetError(`The preview model (${fileName(this.uris.modelUri)}) is empty. Reinstall RoPE Lens.`);
-      return { model, evalText, needles: parseNeedles(doc), name: 'ropelens-mini' };
+      return { model, evalText, needles: parseNeedles(doc), name: 'ropelens-mini', loadModel: (file: string) => this.loadModel(file) };
     })();
     this.assets.catch(() => (this.assets = undefined));
     return this.assets;
   }
 
   private referencePromise?: Promise<LoadedReference>;
+  private referenceDoc?: Promise<unknown>;
+  /** sha-256 of the other model files fetched so far (the reference's cells of the others are checked when they load). */
+  private readonly shas: ModelShas = {};
+
+  /** Another model file beside the base one, fetched for a run that needs it; its hash is checked against the
+   * reference's cells (a mismatch drops them: reference() answers anew). */
+  private async loadModel(file: string): Promise<Uint8Array> {
+    const bytes = await fetchBytes(new URL(file, this.uris.modelUri).href, 'model');
+    this.shas[file] = await sha256Hex(bytes);
+    this.referencePromise = undefined;
+    return bytes;
+  }
 
   /**
    * The reference measurements for the bundled model, checked against its sha-256 (core/preview/reference.ts):
@@ -90,15 +103,17 @@ export class EngineHost {
     this.referencePromise ??= (async (): Promise<LoadedReference> => {
       const uri = this.uris.referenceUri;
       if (!uri) return { note: 'no reference measurements: every cell is measured live' };
-      let doc: unknown;
+      this.referenceDoc ??= (async () => {
+        try {
+          const res = await fetch(uri);
+          return res.ok ? (JSON.parse(await res.text()) as unknown) : undefined;
+        } catch (e) {
+          return `unreadable (${e instanceof Error ? e.message : String(e)})`;
+        }
+      })();
+      const doc = await this.referenceDoc;
       try {
-        const res = await fetch(uri);
-        if (res.ok) doc = JSON.parse(await res.text());
-      } catch (e) {
-        doc = `unreadable (${e instanceof Error ? e.message : String(e)})`;
-      }
-      try {
-        return await loadReference(doc, (await this.load()).model);
+        return await loadReference(doc, (await this.load()).model, { ...this.shas });
       } catch (e) {
         return { note: `reference measurements not used (${this.explain(e)}): every cell is measured live` };
       }

@@ -10,7 +10,7 @@ import { renderDims } from './dims';
 import { needleCount } from './evidence';
 import { EngineHost, userOriginalOf, yoursSpecOf } from './engine';
 import { EXAMPLES } from './examples';
-import { METHOD_HINT, METHOD_LABEL, METHOD_MARKER, fmtMs, fmtPct, fmtPctRange, fmtPpl, fmtPplRange, seriesClass, tokens, fmtMultiple } from './methods';
+import { METHOD_GROUPS, METHOD_HINT, METHOD_LABEL, METHOD_MARKER, groupOf, fmtMs, fmtPct, fmtPctRange, fmtPpl, fmtPplRange, seriesClass, tokens, fmtMultiple } from './methods';
 import { intervalNotes, methodNotes } from './notes';
 import { checkToWebview, type BackendChoice, type BlockInfo, type FromWebview, type MethodId, type PreviewCell, type RunRequest, type RunSummary } from './protocol';
 import { blockKey, shownCells, type Shown, type ShownCell } from './shown';
@@ -158,6 +158,9 @@ function renderSetup(): void {
   const methods = h('fieldset', { class: 'toggles methods' }, h('legend', { text: 'Methods' }));
   for (const m of DEFAULT_METHODS) {
     const noBlock = m === 'yours' && !b;
+    // Each legend group starts with its name (the RoPE methods lead, unlabelled).
+    const group = METHOD_GROUPS.find((g) => g.methods[0] === m && g.id !== 'rope');
+    if (group) methods.append(h('span', { class: 'group-label', 'data-group': group.id, text: group.label }));
     methods.append(
       chipToggle('method', m, METHOD_LABEL[m], state.methods.includes(m) && !noBlock, (on) => {
         state.methods = on ? DEFAULT_METHODS.filter((x) => x === m || state.methods.includes(x)) : state.methods.filter((x) => x !== m);
@@ -287,6 +290,14 @@ function renderResults(): void {
     save();
     renderResults();
   };
+  // A group toggle hides every line of the group while any is shown, else shows them all.
+  const onToggleGroup = (ids: string[]) => {
+    const show = ids.every((id) => hidden.has(id));
+    state.hidden = show ? state.hidden.filter((x) => !ids.includes(x)) : [...new Set([...state.hidden, ...(ids as MethodId[])])];
+    save();
+    renderResults();
+  };
+  const groups = METHOD_GROUPS.map(({ id, label }) => ({ id, label }));
   const byKey = new Map(cells.map((c) => [`${c.method}@${c.length}`, c]));
   const series = (ms: MethodId[], point: (c: ShownCell | undefined) => ChartPoint): ChartSeries[] =>
     ms.map((m) => {
@@ -299,14 +310,15 @@ function renderResults(): void {
         points: lengths.map((L, i) => ({ ...point(row[i]), x: L })),
         stale: row.some((c) => c?.stale),
         baseline: m === 'window',
+        group: groupOf(m),
       };
     });
   const pplHost = h('div', { class: 'chart-host', id: 'chart-ppl' });
   const accHost = h('div', { class: 'chart-host', id: 'chart-needle' });
   const xMark = { x: l0, label: 'L₀' };
   if (xTicks.length) {
-    renderChart(pplHost, { title: 'Perplexity per byte (lower is better)', xTicks, series: series(methods, pplPoint), yLog: state.logScale, yFormat: fmtPpl, tickFormat: (v) => String(+v.toPrecision(3)), hidden, onToggle, xMark });
-    renderChart(accHost, { title: 'Needle retrieval (higher is better)', xTicks, series: series(methods.filter((m) => m !== 'window'), needlePoint), yLog: false, yDomain: [0, 1], yFormat: fmtPct, hidden, onToggle, xMark });
+    renderChart(pplHost, { title: 'Perplexity per byte (lower is better)', xTicks, series: series(methods, pplPoint), yLog: state.logScale, yFormat: fmtPpl, tickFormat: (v) => String(+v.toPrecision(3)), hidden, onToggle, groups, onToggleGroup, xMark });
+    renderChart(accHost, { title: 'Needle retrieval (higher is better)', xTicks, series: series(methods.filter((m) => m !== 'window'), needlePoint), yLog: false, yDomain: [0, 1], yFormat: fmtPct, hidden, onToggle, groups, onToggleGroup, xMark });
   }
   const engineNotes = [...(s?.notes ?? []), ...(reference?.reference?.notes ?? [])];
   const notes = h('ul', { class: 'method-notes', id: 'method-notes' });
@@ -550,6 +562,8 @@ async function run(req: RunRequest): Promise<void> {
     post({ t: 'result', summary: state.last });
   }
   stopLiveRender();
+  // A model fetched for this run was checked against the reference's cells (a changed model drops its cells).
+  reference = await engine.reference();
   renderAll();
 }
 

@@ -2,6 +2,7 @@
 // the tables), and the number formats the view shows.
 import type { Marker } from './markers';
 import type { MethodId } from './protocol';
+import { FINETUNE } from '../../core/preview/models';
 
 export const METHOD_LABEL: Record<MethodId, string> = {
   none: 'No scaling',
@@ -11,6 +12,11 @@ export const METHOD_LABEL: Record<MethodId, string> = {
   yarn: 'YaRN',
   llama3: 'Llama 3',
   window: 'Window baseline',
+  sinusoidal: 'Sinusoidal (absolute)',
+  alibi: 'ALiBi',
+  'linear+ft': 'PI, fine-tuned',
+  'ntk+ft': 'NTK-aware, fine-tuned',
+  'yarn+ft': 'YaRN, fine-tuned',
   yours: 'Yours',
 };
 
@@ -23,6 +29,11 @@ export const METHOD_SHORT: Record<MethodId, string> = {
   yarn: 'YaRN',
   llama3: 'Llama 3',
   window: 'Window',
+  sinusoidal: 'Sinusoidal',
+  alibi: 'ALiBi',
+  'linear+ft': 'PI+ft',
+  'ntk+ft': 'NTK+ft',
+  'yarn+ft': 'YaRN+ft',
   yours: 'Yours',
 };
 
@@ -35,6 +46,12 @@ export const METHOD_MARKER: Record<MethodId, Marker> = {
   yarn: 'diamond',
   llama3: 'cross',
   window: 'none',
+  sinusoidal: 'plus',
+  alibi: 'pentagon',
+  // Fine-tuned: the zero-shot method's colour and shape, open (preview.css: a long dash).
+  'linear+ft': 'square-open',
+  'ntk+ft': 'triangle-open',
+  'yarn+ft': 'diamond-open',
   yours: 'ring',
 };
 
@@ -46,10 +63,26 @@ export const METHOD_HINT: Record<MethodId, string> = {
   yarn: 'YaRN: high frequencies kept, low ones interpolated, a ramp between; attention ×(0.1·ln s + 1).',
   llama3: 'Llama 3: low frequencies ÷ s, high ones kept, smooth between.',
   window: 'Baseline, not a scaling method: the unscaled model predicts each byte from only the L₀ bytes before it. A method that beats it uses context past L₀. Perplexity only.',
+  sinusoidal: 'A sibling model with sinusoidal absolute positions added to the embeddings, the same formula past L₀: no factor, nothing to scale.',
+  alibi: 'A sibling model with ALiBi: per-head linear distance biases (geometric slopes), no rotary positions, no factor.',
+  'linear+ft': `The RoPE model fine-tuned ${FINETUNE.steps} steps at ${FINETUNE.lengthMultiple}×L₀ with PI, run with PI ×${FINETUNE.factor} at every length.`,
+  'ntk+ft': `The RoPE model fine-tuned ${FINETUNE.steps} steps at ${FINETUNE.lengthMultiple}×L₀ with static NTK-aware, run with it ×${FINETUNE.factor} at every length.`,
+  'yarn+ft': `The RoPE model fine-tuned ${FINETUNE.steps} steps at ${FINETUNE.lengthMultiple}×L₀ with YaRN, run with YaRN ×${FINETUNE.factor} at every length.`,
   yours: 'Your block’s type and parameters, mapped onto the mini-model (original length = L₀).',
 };
 
-export const seriesClass = (m: MethodId): string => `series-${m}`;
+/** The legend's groups, in order: each method in one. Toggling a group shows or hides all its lines. */
+export const METHOD_GROUPS: ReadonlyArray<{ id: string; label: string; methods: readonly MethodId[] }> = [
+  { id: 'rope', label: 'RoPE, zero-shot', methods: ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'yours'] },
+  { id: 'baseline', label: 'baseline', methods: ['window'] },
+  { id: 'other', label: 'other encodings', methods: ['sinusoidal', 'alibi'] },
+  { id: 'ft', label: `fine-tuned ${FINETUNE.steps} steps at ${FINETUNE.lengthMultiple}×`, methods: ['linear+ft', 'ntk+ft', 'yarn+ft'] },
+];
+
+export const groupOf = (m: MethodId): string => METHOD_GROUPS.find((g) => g.methods.includes(m))!.id;
+
+/** CSS class of a method's series ("+" is not a class character: linear+ft → series-linear-ft). */
+export const seriesClass = (m: MethodId): string => `series-${m.replace('+', '-')}`;
 
 /** 1024 → "1K", 131072 → "128K", 1500 → "1.5K". */
 export function tokens(n: number): string {

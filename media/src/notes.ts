@@ -1,6 +1,7 @@
 // The notes printed under the charts (pure): the formula dynamic NTK runs with under the chosen factor policy, what
 // the window baseline is, and how the intervals are computed. The engine's own notes (from the run or the reference
 // file) win, so the view states what was measured; the fallbacks say the same in case a note is missing.
+import { modelNotes } from '../../core/preview/notes';
 import type { FactorPolicy, MethodId } from './protocol';
 
 const DYNAMIC_PER_LENGTH =
@@ -12,7 +13,8 @@ const WINDOW =
 
 const first = (notes: readonly string[], ok: (n: string) => boolean) => notes.find((n) => ok(n.trim().toLowerCase()));
 
-/** The method legend's notes (dynamic NTK's formula, the window baseline): shown under the charts. */
+/** The method legend's notes (dynamic NTK's formula, the window baseline, what the fine-tuned and other-encoding
+ * models are: the engine's own wording, core/preview/notes.ts): shown under the charts. */
 export function methodNotes(policy: FactorPolicy, staticFactor: number, methods: readonly MethodId[], engineNotes: readonly string[]): string[] {
   const out: string[] = [];
   if (methods.includes('dynamic')) {
@@ -23,6 +25,7 @@ export function methodNotes(policy: FactorPolicy, staticFactor: number, methods:
     out.push(note ?? (policy === 'per-length' ? DYNAMIC_PER_LENGTH : dynamicStatic(staticFactor)));
   }
   if (methods.includes('window')) out.push(first(engineNotes, (n) => n.startsWith('window')) ?? WINDOW);
+  out.push(...modelNotes(methods));
   return out;
 }
 

@@ -5,7 +5,7 @@ import type { FactorPolicy, LengthSpec, PreviewCell, PreviewMethod } from '../..
 
 export type { FactorPolicy, LengthSpec, PreviewCell };
 export type MethodId = PreviewMethod;
-export const METHOD_IDS: readonly MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'];
+export const METHOD_IDS: readonly MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'sinusoidal', 'alibi', 'linear+ft', 'ntk+ft', 'yarn+ft', 'yours'];
 export const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 export type BackendUsed = 'webgpu' | 'wasm';

@@ -9,8 +9,9 @@ export interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** Toggle order; "window" is the sliding-window baseline (perplexity only). */
-export const DEFAULT_METHODS: MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'yours'];
+/** Toggle order (methods.ts METHOD_GROUPS lays them out by group); "window" is the sliding-window baseline
+ * (perplexity only). The methods with a model of their own are on by default: the reference holds their cells. */
+export const DEFAULT_METHODS: MethodId[] = ['none', 'linear', 'ntk', 'dynamic', 'yarn', 'llama3', 'window', 'sinusoidal', 'alibi', 'linear+ft', 'ntk+ft', 'yarn+ft', 'yours'];
 export const LENGTH_MULTIPLES = [1, 2, 4, 8, 16];
 export const DEFAULT_MULTIPLES = [1, 2, 4, 8, 16];
 

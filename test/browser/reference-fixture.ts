@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreviewEngine } from '../../core/preview/engine';
 import { parseNeedles } from '../../core/preview/probes/needle';
-import { REFERENCE_FORMAT, sha256Hex, type PreviewReference } from '../../core/preview/reference';
+import { REFERENCE_FORMAT, sha256Hex, type PreviewReference, type ReferenceCell } from '../../core/preview/reference';
+import { modelOf } from '../../core/preview/models';
 import { ortRuntime, type OrtLike } from '../../core/preview/runtime';
 import type { PreviewRequest, PreviewResult } from '../../core/preview/types';
 import { ROOT } from './harness';
@@ -17,6 +18,7 @@ export function nodeEngine(): PreviewEngine {
   const m = join(ROOT, 'media/model');
   return new PreviewEngine(ortRuntime(ort, 'node wasm'), {
     model: new Uint8Array(readFileSync(join(m, 'ropelens-mini.onnx'))),
+    loadModel: async (file) => new Uint8Array(readFileSync(join(m, file))),
     evalText: new Uint8Array(readFileSync(join(m, 'eval.txt'))),
     needles: parseNeedles(JSON.parse(readFileSync(join(m, 'needles.json'), 'utf8'))),
   });
@@ -45,6 +47,19 @@ export async function referenceFixture(o: FixtureOptions): Promise<PreviewRefere
   const model = new Uint8Array(readFileSync(join(ROOT, 'media/model/ropelens-mini.onnx')));
   const sha = o.wrongHash ? '0'.repeat(64) : await sha256Hex(model);
   const res = await nodeRun({ methods: o.methods, lengths: o.lengths, needles: o.needles, evalBytes: o.evalBytes, factorPolicy: 'per-length' });
+  // Cells of another model file name its sha-256; the base model's take the file's modelSha256 (so replacing that
+  // one field stands for a retrained base model).
+  const shaOf = new Map<string, string>();
+  const results: ReferenceCell[] = [];
+  for (const c of res.results) {
+    const file = modelOf(c.method).file;
+    if (file === 'ropelens-mini.onnx') {
+      results.push(c);
+      continue;
+    }
+    if (!shaOf.has(file)) shaOf.set(file, await sha256Hex(new Uint8Array(readFileSync(join(ROOT, 'media/model', file)))));
+    results.push({ ...c, modelSha256: o.wrongHash ? '0'.repeat(64) : shaOf.get(file)! });
+  }
   return {
     format: REFERENCE_FORMAT,
     model: 'ropelens-mini.onnx',
@@ -57,6 +72,6 @@ export async function referenceFixture(o: FixtureOptions): Promise<PreviewRefere
     wallSeconds: res.timings.totalMs / 1000,
     originalLength: res.originalLength,
     notes: res.notes,
-    runs: [{ factorPolicy: 'per-length', lengths: res.lengths, results: res.results }],
+    runs: [{ factorPolicy: 'per-length', lengths: res.lengths, results }],
   };
 }

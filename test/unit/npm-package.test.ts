@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { MODEL_FILES } from '../../core/preview/models';
 
 const ROOT = resolve(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -31,7 +32,9 @@ test('npm pack from a fresh tree → install into a prefix → ropelens --versio
   const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }>; unpackedSize: number }>;
   const paths = info[0]!.files.map((f) => f.path);
   t.diagnostic(`${paths.length} files, ${(info[0]!.unpackedSize / 1e6).toFixed(1)} MB unpacked`);
-  for (const must of ['dist/cli.js', 'dist/THIRD-PARTY-NOTICES.md', 'dist/wasm/tree-sitter-python.wasm', 'media/model/ropelens-mini.onnx', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) {
+  // Every model file of the preview's methods (core/preview/models.ts) that the tree has.
+  const models = MODEL_FILES.map((f) => `media/model/${f}`).filter((f) => existsSync(join(ROOT, f)));
+  for (const must of ['dist/cli.js', 'dist/THIRD-PARTY-NOTICES.md', 'dist/wasm/tree-sitter-python.wasm', ...models, 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) {
     assert.ok(paths.includes(must), `tarball has ${must}`);
   }
   for (const p of paths) {

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run as previewCli } from '../../cli/commands/preview';
-import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
+import { loadPreviewAssets, modelShas, nodeWasmRuntime } from '../../host/ort-node';
+import { BASE_MODEL_FILE, modelOf } from '../../core/preview/models';
 import { PreviewEngine, type PreviewAssets } from '../../core/preview/engine';
-import { loadReference, REFERENCE_FILE, type PreviewReference } from '../../core/preview/reference';
+import { cellSha, loadReference, REFERENCE_FILE, sha256Hex, type PreviewReference } from '../../core/preview/reference';
 import type { PreviewCell, PreviewRequest, PreviewResult } from '../../core/preview/types';
 
 const MODEL_DIR = join(__dirname, '..', '..', 'media', 'model');
@@ -40,7 +41,7 @@ describe('preview reference and baselines on the shipped model', () => {
 
   it(`recomputes a random sample of reference cells (seed ${SEED})`, hasRef ? {} : { skip: `${REFERENCE_FILE} not generated (npm run reference)` }, async () => {
     const doc = JSON.parse(readFileSync(REF_PATH, 'utf8')) as PreviewReference;
-    const loaded = await loadReference(doc, assets.model);
+    const loaded = await loadReference(doc, assets.model, modelShas(MODEL_DIR));
     assert.ok(loaded.reference, `${loaded.note}`);
     const ref = loaded.reference;
     assert.ok(ref.needles >= 64 && ref.evalBytes >= 64000, `sample sizes ${ref.needles} needles, ${ref.evalBytes} bytes`);
@@ -62,6 +63,16 @@ describe('preview reference and baselines on the shipped model', () => {
       else assert.ok(same / ids.length >= 0.99, `${what}: ${same}/${ids.length} identical needle outcomes`);
       assert.deepEqual(got.needleCounts, c.needleCounts);
     }
+  });
+
+  it('every reference cell was measured on the model file shipped beside it (npm run reference after a model changes)', hasRef ? {} : { skip: `${REFERENCE_FILE} not generated` }, async () => {
+    const doc = JSON.parse(readFileSync(REF_PATH, 'utf8')) as PreviewReference;
+    const shas: Record<string, string | null | undefined> = { ...modelShas(MODEL_DIR), [BASE_MODEL_FILE]: await sha256Hex(assets.model) };
+    const stale = doc.runs.flatMap((r) => r.results.filter((c) => cellSha(doc, c) !== shas[modelOf(c.method).file]).map((c) => `${c.method}@${c.length} ${r.factorPolicy}`));
+    assert.deepEqual(stale, [], 'cells measured on another model file');
+    // Every model file beside the base one has its cells (both policies' worth for the policy-free methods: once).
+    const methods = new Set(doc.runs.flatMap((r) => r.results.map((c) => c.method)));
+    for (const [file, sha] of Object.entries(shas)) if (sha) assert.ok([...methods].some((m) => modelOf(m).file === file), `${file} has reference cells`);
   });
 
   it('window baseline: identical to none up to L0; past L0 it beats none, which loses the thread beyond its trained length', async () => {
