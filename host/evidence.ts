@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidenceInput } from '../core/advisor/evidence';
 import { loadReference } from '../core/preview/reference';
-import { findModelDir, loadPreviewAssets, readReferenceDoc } from './ort-node';
+import { findModelDir, loadPreviewAssets, modelShas, readReferenceDoc } from './ort-node';
 
 /** The fine-tuned checkpoints' measurements (training/finetune.py writes it beside the model). */
 export const FINETUNE_FILE = 'finetune-results.json';
@@ -27,7 +27,7 @@ export function readFinetuneDoc(modelDir = findModelDir()): unknown {
 export async function loadAdvisorEvidence(modelDir = findModelDir()): Promise<EvidenceInput> {
   const out: EvidenceInput = { finetune: readFinetuneDoc(modelDir) };
   try {
-    const loaded = await loadReference(readReferenceDoc(modelDir), loadPreviewAssets(modelDir).model);
+    const loaded = await loadReference(readReferenceDoc(modelDir), loadPreviewAssets(modelDir).model, modelShas(modelDir));
     if (loaded.reference) out.reference = loaded.reference;
   } catch {
     // No model or no reference: the zero-shot quote is left out (the fine-tuning results do not need the model).

@@ -16,7 +16,7 @@ import { PreviewEngine } from '../../core/preview/engine';
 import { isPreviewError } from '../../core/preview/types';
 import { walkArgs } from '../args';
 import { EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from '../io';
-import { findModelDir, loadPreviewAssets, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
+import { findModelDir, loadPreviewAssets, modelShas, nodeWasmRuntime, readReferenceDoc } from '../../host/ort-node';
 import { loadAdvisorEvidence } from '../../host/evidence';
 import { quoteEvidence } from '../../core/advisor/evidence';
 
@@ -152,7 +152,7 @@ export const run: CliCommand = async (argv, io) => {
         const assets = loadPreviewAssets(modelDir);
         engine = new PreviewEngine(await nodeWasmRuntime(1), assets);
         const progress = ttyProgress(io, 'ropelens suggest --measure');
-        const opts: MeasureOptions = { reference: await loadReference(readReferenceDoc(modelDir), assets.model) };
+        const opts: MeasureOptions = { reference: await loadReference(readReferenceDoc(modelDir), assets.model, modelShas(modelDir)) };
         if (args.budget !== undefined) opts.budget = args.budget;
         if (progress.onProgress) opts.onProgress = progress.onProgress;
         if (io.interrupt) opts.signal = io.interrupt;
