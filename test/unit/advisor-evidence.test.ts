@@ -29,15 +29,37 @@ const pct = (x: number): number => Math.round(x * 100);
 
 const advice4x = (finetune: boolean, engine: 'transformers' | 'vllm' = 'transformers') => recommend({ originalContext: 8192, target: 32768, finetune, engine });
 
-test('will fine-tune: the fine-tuned checkpoints after the full step budget, said so, with n and intervals', () => {
-  const q = quoteEvidence(advice4x(true), true, 'transformers', { finetune: FT, reference: REF });
+/** The reference cell of a fine-tuned checkpoint at the fine-tuning length (any run), if the reference has one. */
+const ftCell = (m: string) => REF.runs.flatMap((x) => x.results).find((c) => c.method === `${m}+ft` && c.length === FT.length);
+/** The reference without the fine-tuned checkpoints' cells: the advisor then quotes finetune-results.json. */
+const REF_NO_FT: PreviewReference = { ...REF, runs: REF.runs.map((x) => ({ ...x, results: x.results.filter((c) => !c.method.endsWith('+ft')) })) };
+/** How the advisor writes a method's fine-tuned figures: the reference cell (chunk-level interval) when there is one,
+ * else the last row of finetune-results.json. */
+const ftQuote = (m: string, ref: PreviewReference): { ppl: string; needles: string } => {
+  const c = ref === REF ? ftCell(m) : undefined;
+  if (c?.perplexity !== undefined && c.perplexityCi95 && c.needleCounts) {
+    return {
+      ppl: `perplexity ${c.perplexity.toFixed(2)} (95% ${c.perplexityCi95[0].toFixed(2)}–${c.perplexityCi95[1].toFixed(2)})`,
+      needles: `needles ${c.needleCounts.correct}/${c.needleCounts.total} (95% ${pct(c.needleCounts.ci95[0])}–${pct(c.needleCounts.ci95[1])}%)`,
+    };
+  }
+  const row = last(m);
+  return {
+    ppl: `perplexity ${row.perplexity.toFixed(2)} (${row.predictions.toLocaleString('en-US')} predictions, no interval recorded)`,
+    needles: `needles ${row.needle_correct}/${row.needle_total} (95% ${pct(row.needle_ci95[0])}–${pct(row.needle_ci95[1])}%)`,
+  };
+};
+
+for (const [name, ref] of [['finetune-results.json alone', REF_NO_FT], ['the reference\'s +ft cells', REF]] as const) {
+test(`will fine-tune: the fine-tuned checkpoints after the full step budget, said so, with n and intervals (${name})`, () => {
+  const q = quoteEvidence(advice4x(true), true, 'transformers', { finetune: FT, reference: ref });
   const r = q.advice.reason;
   assert.match(r, new RegExp(`Measured after ${FT.steps} fine-tuning steps at 4× the mini-model's trained length \\(${FT.length} tokens\\)`));
   assert.doesNotMatch(r, /zero-shot/);
   for (const m of ['yarn', 'linear']) {
-    const row = last(m);
-    assert.ok(r.includes(`perplexity ${row.perplexity.toFixed(2)} (${row.predictions.toLocaleString('en-US')} predictions, no interval recorded)`), `${m} perplexity in: ${r}`);
-    assert.ok(r.includes(`needles ${row.needle_correct}/${row.needle_total} (95% ${pct(row.needle_ci95[0])}–${pct(row.needle_ci95[1])}%)`), `${m} needles`);
+    const want = ftQuote(m, ref);
+    assert.ok(r.includes(want.ppl), `${m} perplexity in: ${r}`);
+    assert.ok(r.includes(want.needles), `${m} needles`);
   }
   // Recommended (YaRN) first, runner-up (PI) second.
   assert.ok(r.indexOf('YaRN perplexity') < r.indexOf('linear Position Interpolation perplexity'));
@@ -46,6 +68,7 @@ test('will fine-tune: the fine-tuned checkpoints after the full step budget, sai
   for (const [m, { rows }] of Object.entries(FT.methods)) for (const row of rows) assert.ok(note.includes(`${row.step} steps: perplexity ${row.perplexity.toFixed(2)}, needles ${row.needle_correct}/${row.needle_total}`), `${m} ${row.step}`);
   assert.equal(q.measurement?.finetuneSteps, FT.steps);
 });
+}
 
 test('zero-shot: the zero-shot reference cells, said so, never the fine-tuned numbers', () => {
   const q = quoteEvidence(advice4x(false, 'vllm'), false, 'vllm', { finetune: FT, reference: REF });
@@ -162,10 +185,10 @@ test('built CLI: suggest --finetune quotes the fine-tuned numbers; without it, z
   writeFileSync(file, LLAMA);
   const ft = spawnSync(process.execPath, [cli, 'suggest', '--target', '32k', '--original', '8192', '--finetune', file], { encoding: 'utf8' });
   assert.equal(ft.status, 0, ft.stderr);
-  const y = last('yarn');
+  const y = ftQuote('yarn', REF);
   assert.ok(ft.stdout.includes(`Measured after ${FT.steps} fine-tuning steps`), ft.stdout);
-  assert.ok(ft.stdout.includes(`YaRN perplexity ${y.perplexity.toFixed(2)}`));
-  assert.ok(ft.stdout.includes(`needles ${y.needle_correct}/${y.needle_total}`));
+  assert.ok(ft.stdout.includes(`YaRN ${y.ppl}`), ft.stdout);
+  assert.ok(ft.stdout.includes(y.needles));
   assert.doesNotMatch(ft.stdout, /zero-shot/);
   const zs = spawnSync(process.execPath, [cli, 'suggest', '--target', '32k', '--original', '8192', file], { encoding: 'utf8' });
   assert.equal(zs.status, 0, zs.stderr);
