@@ -490,11 +490,10 @@ async function run(req: RunRequest): Promise<void> {
   try {
     if (toRun.length) {
       runtime = await runtimeFor(backend);
-      // One session runs one pass at a time: let a warm-up that is under way finish first. Then load the model
-      // here (a no-op when warm), so the clock below knows what the cold start took.
-      await warming;
+      // Stop a warm-up under way (after its current pass) and load the model here (a no-op when loaded), so the
+      // clock below knows what the cold start took.
       const load0 = performance.now();
-      await engine.warm(runtime);
+      await engine.ready(runtime);
       me.loadMs = performance.now() - load0;
       const res = await engine.run(
         runtime,
