@@ -23,6 +23,9 @@ type OrtModule = OrtLike & { env: { wasm: Record<string, unknown>; logLevel?: st
 async function loadOrt(kind: BackendUsed, ortBaseUri: string): Promise<OrtModule> {
   const ort = (kind === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
   const file = kind === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify.wasm' : 'ort-wasm-simd-threaded.wasm';
+  // A URL, not env.wasm.wasmBinary: onnxruntime then compiles with WebAssembly.instantiateStreaming(fetch(url)), the
+  // only path Chromium's WebAssembly code cache serves (a reopened view skips compile and tier-up: `npm run bench --
+  // wasmcache`). Keep the URL stable across opens: the cache is keyed by it.
   ort.env.wasm.wasmPaths = { wasm: new URL(file, ortBaseUri).href };
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false; // a proxy worker would need importScripts, which webview workers cannot do
