@@ -596,7 +596,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
 });
 
 // Nothing runs until the user asks, but the first sign of interest (pointer or keyboard focus in the view) loads the
-// model and lets onnxruntime's kernels tier up, so the first cell of a Run arrives in ~0.2 s instead of ~1.5 s.
+// model and lets onnxruntime's kernels tier up (engine WARMUP_PLAN); a Run stops the warm-up after its current pass.
 let warming: Promise<void> | undefined;
 function warmOnce(): void {
   if (warming) return;
