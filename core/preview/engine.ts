@@ -53,9 +53,9 @@ export function estimateForwardMs(T: number): number {
 export type WarmupPlan = ReadonlyArray<readonly [length: number, passes: number]>;
 
 /** The default warm-up: 12 passes at L0 and 2 at 2·L0, the lengths of a run's first cells, about 1 s of CPU at
- * WebAssembly's baseline-tier speed. That much work is what it takes for V8 to tier the hot kernels up to
- * optimised code (a few short passes are not enough: `npm run bench -- preview.speed`, "view warm-up" rows).
- * A run stops it at the next pass boundary, so it never delays a Run. Lengths are multiples of L0. */
+ * WebAssembly's baseline-tier speed. V8 tiers a function up after enough work in it, not after a number of calls
+ * (`npm run bench -- preview.speed`, "tier-up by" rows: 4 passes of 64 B leave T = L0 far from steady speed).
+ * A run stops it after the pass under way, so a Run waits for one pass at most. Lengths are multiples of L0. */
 export const WARMUP_PLAN: WarmupPlan = [
   [1, 12],
   [2, 2],
