@@ -53,10 +53,17 @@ export function estimateForwardMs(T: number): number {
   return 1.1 * (2 + 0.035 * T + 4.6e-5 * T * T);
 }
 
-/** Warm-up passes at session creation (warm()): short, so they cost little, and enough calls that WebAssembly's
- * tier-up of the hot kernels has started before the first real pass. */
-const WARMUP_LENGTH = 64;
-const WARMUP_PASSES = 4;
+/** warm()'s passes as [length in bytes, passes]. */
+export type WarmupPlan = ReadonlyArray<readonly [length: number, passes: number]>;
+
+/** The default warm-up: 12 passes at L0 and 2 at 2·L0, the lengths of a run's first cells, about 1 s of CPU at
+ * WebAssembly's baseline-tier speed. V8 tiers a function up after enough work in it, not after a number of calls
+ * (`npm run bench -- preview.speed`, "tier-up by" rows: 4 passes of 64 B leave T = L0 far from steady speed).
+ * A run stops it after the pass under way, so a Run waits for one pass at most. Lengths are multiples of L0. */
+export const WARMUP_PLAN: WarmupPlan = [
+  [1, 12],
+  [2, 2],
+];
 
 /** The window baseline scores bytes past L0 in blocks of this many, each block from a pass of L0 bytes ending at its
  * last byte: every byte is predicted from the 96–127 bytes before it (at L0 = 128). */
@@ -134,6 +141,9 @@ export class PreviewEngine {
   private sessionPromise: Promise<ModelSession> | undefined;
   /** Sessions of the other model files (models.ts), created when a method that needs one first runs. */
   private readonly otherSessions = new Map<string, { session?: ModelSession; promise: Promise<ModelSession> }>();
+  /** The warm-up under way or done (never rejects), and whether a run asked it to stop. */
+  private warming: Promise<void> | undefined;
+  private stopWarming = false;
   private readonly tableCache = new Map<string, { T: number; cos: Float32Array; sin: Float32Array }>();
   readonly mini: MiniModelSpec;
   /** The shipped needles extended to NEEDLE_COUNT, and the order they are scored in (ids stable). */
@@ -155,20 +165,48 @@ export class PreviewEngine {
   }
 
   /**
-   * Loads the model now (otherwise the first run() does) and runs a few short passes so the WebAssembly kernels
-   * start tiering up before the first real pass. Hosts call it when the preview becomes visible, before Run.
+   * Loads the model now (otherwise the first run() does) and runs warm-up passes (`plan`, lengths as multiples of
+   * L0) so the WebAssembly kernels are tiered up before the first real pass. Once per session; a run (or ready())
+   * stops it at the next pass boundary. Hosts call it when the preview becomes visible, before Run.
    */
-  async warm(): Promise<number> {
+  async warm(plan: WarmupPlan = WARMUP_PLAN): Promise<number> {
     const t0 = this.now();
-    const had = this.session !== undefined;
     const session = await this.getSession();
-    if (!had) {
-      const none = tablesFor({ params: {} }, this.mini);
-      const { cos, sin } = this.tables(tablesKey(none), none, WARMUP_LENGTH);
-      const ids = this.assets.evalText.subarray(0, WARMUP_LENGTH);
-      if (ids.length === WARMUP_LENGTH) for (let i = 0; i < WARMUP_PASSES; i++) await session.forward({ ids, cos, sin, attentionFactor: 1 });
-    }
+    this.warming ??= this.warmPasses(session, plan);
+    await this.warming;
     return this.now() - t0;
+  }
+
+  /** Loads the model and ends a warm-up under way at its next pass boundary (a Run never waits for the warm-up). */
+  async ready(): Promise<number> {
+    const t0 = this.now();
+    this.stopWarmup();
+    await this.getSession();
+    await this.warming;
+    return this.now() - t0;
+  }
+
+  /** Ends a warm-up under way after its current pass, or keeps one from starting. */
+  stopWarmup(): void {
+    this.stopWarming = true;
+  }
+
+  private async warmPasses(session: ModelSession, plan: WarmupPlan): Promise<void> {
+    const none = tablesFor({ params: {} }, this.mini);
+    try {
+      for (const [k, passes] of plan) {
+        const T = Math.round(k * this.mini.originalLength);
+        const ids = this.assets.evalText.subarray(0, T);
+        if (ids.length < T) return;
+        const { cos, sin } = this.tables(tablesKey(none), none, T);
+        for (let i = 0; i < passes; i++) {
+          if (this.stopWarming) return;
+          await session.forward({ ids, cos, sin, attentionFactor: 1 });
+        }
+      }
+    } catch {
+      // A pass that fails here fails in run() too, which reports it.
+    }
   }
 
   private async getSession(model?: PreviewModel): Promise<ModelSession> {
@@ -217,6 +255,10 @@ export class PreviewEngine {
     const s = this.session;
     this.session = undefined;
     this.sessionPromise = undefined;
+    this.stopWarming = true;
+    await this.warming;
+    this.warming = undefined;
+    this.stopWarming = false;
     const others = [...this.otherSessions.values()];
     this.otherSessions.clear();
     await s?.release();
@@ -298,6 +340,9 @@ export class PreviewEngine {
     const needleCap = r.needles ?? needleSet.needles.length;
     const order = this.order.slice(0, needleCap);
 
+    // One session runs one pass at a time: a warm-up under way ends after its current pass.
+    this.stopWarmup();
+    await this.warming;
     const sessionStart = this.now();
     // Every model the cells run on is loaded before the clock starts (the others only when a cell needs them).
     const models = [...new Map(cells.map((c) => [c.model.file, c.model])).values()];

@@ -1,5 +1,5 @@
-// Picks the onnxruntime-web build and execution provider for the view: WebGPU when the webview has an adapter
-// (or when forced), otherwise WASM on one thread (webviews are not cross-origin isolated: no SharedArrayBuffer).
+// Picks the onnxruntime-web build and execution provider for the view: WebGPU when the webview has a hardware
+// adapter (or when forced), otherwise WASM on one thread (webviews are not cross-origin isolated: no SharedArrayBuffer).
 // A failed WebGPU start falls back to WASM and says why. The .wasm files come from the extension (dist/media/ort).
 import { ortRuntime, type ModelSession, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
 import type { BackendChoice, BackendUsed } from './protocol';
@@ -23,6 +23,9 @@ type OrtModule = OrtLike & { env: { wasm: Record<string, unknown>; logLevel?: st
 async function loadOrt(kind: BackendUsed, ortBaseUri: string): Promise<OrtModule> {
   const ort = (kind === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
   const file = kind === 'webgpu' ? 'ort-wasm-simd-threaded.asyncify.wasm' : 'ort-wasm-simd-threaded.wasm';
+  // A URL, not env.wasm.wasmBinary: onnxruntime then compiles with WebAssembly.instantiateStreaming(fetch(url)), the
+  // only path Chromium's WebAssembly code cache serves (a reopened view skips compile and tier-up: `npm run bench --
+  // wasmcache`). Keep the URL stable across opens: the cache is keyed by it.
   ort.env.wasm.wasmPaths = { wasm: new URL(file, ortBaseUri).href };
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false; // a proxy worker would need importScripts, which webview workers cannot do
@@ -31,18 +34,27 @@ async function loadOrt(kind: BackendUsed, ortBaseUri: string): Promise<OrtModule
 }
 
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string }; isFallbackAdapter?: boolean } | null>;
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean }; isFallbackAdapter?: boolean } | null>;
 }
 
-/** The adapter's description, or undefined when the page has no WebGPU adapter. */
-export async function probeWebGpu(): Promise<string | undefined> {
+export interface GpuProbe {
+  /** e.g. "google swiftshader (fallback adapter)". */
+  label: string;
+  /** A software adapter (the spec's fallback adapter, or SwiftShader): it renders on the CPU. */
+  software: boolean;
+}
+
+/** The page's WebGPU adapter, or undefined when it has none. */
+export async function probeWebGpu(): Promise<GpuProbe | undefined> {
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) return undefined;
   try {
     const a = await gpu.requestAdapter();
     if (!a) return undefined;
     const info = a.info ?? {};
-    return `${[info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter'}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}`;
+    const fallback = info.isFallbackAdapter ?? a.isFallbackAdapter ?? false;
+    const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+    return { label: `${name}${fallback ? ' (fallback adapter)' : ''}`, software: fallback || /swiftshader/i.test(name) };
   } catch {
     return undefined;
   }
@@ -88,9 +100,12 @@ export async function makeRuntime(choice: BackendChoice, ortBaseUri: string): Pr
   const state: BackendState = { used: 'wasm' };
   let wantGpu = choice === 'webgpu';
   if (choice !== 'wasm') {
-    state.adapter = await probeWebGpu();
-    if (choice === 'auto') wantGpu = state.adapter !== undefined;
-    else if (state.adapter === undefined) {
+    const probe = await probeWebGpu();
+    state.adapter = probe?.label;
+    // auto: a hardware adapter only. On a software one (SwiftShader) WebGPU runs on the CPU and was slower than
+    // WebAssembly per pass (`npm run bench -- ortbuild`); forcing 'webgpu' still uses it.
+    if (choice === 'auto') wantGpu = probe !== undefined && !probe.software;
+    else if (probe === undefined) {
       wantGpu = false;
       state.fallbackReason = 'WebGPU was requested but this webview has no GPU adapter; ran on WebAssembly instead.';
     }

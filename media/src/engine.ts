@@ -131,19 +131,41 @@ export class EngineHost {
     return engine;
   }
 
+  /** Set by the first ready(): from then on a Run warms the kernels itself, so warm() does nothing. */
+  private runRequested = false;
+
   /**
    * Fetches the model, compiles onnxruntime's WebAssembly, creates the session and lets the kernels tier up, so a
-   * Run that follows gets its first cell in ~0.2 s instead of ~1–2 s. Call when the view becomes visible; failures
-   * are left for run() to report.
+   * Run that follows gets its first cell sooner. Call when the view becomes visible; a Run stops it (ready()).
+   * Failures are left for run() to report.
    */
   async warm(runtime: PreviewRuntime): Promise<void> {
     try {
-      await (await this.engineFor(runtime)).warm();
+      const engine = await this.engineFor(runtime);
+      if (!this.runRequested) await engine.warm();
     } catch {
       // run() reloads and reports the same failure in one sentence.
       this.engines.delete(runtime);
       this.assets = undefined;
     }
+  }
+
+  /**
+   * Before a Run: stops every warm-up at its next pass boundary and loads the model for `runtime` (a no-op when it is
+   * loaded). Returns the ms it took (the cold start, shown apart from the run's budget).
+   */
+  async ready(runtime: PreviewRuntime): Promise<number> {
+    const t0 = performance.now();
+    this.runRequested = true;
+    for (const e of this.engines.values()) e.stopWarmup();
+    try {
+      await (await this.engineFor(runtime)).ready();
+    } catch {
+      // run() reloads and reports the same failure in one sentence.
+      this.engines.delete(runtime);
+      this.assets = undefined;
+    }
+    return performance.now() - t0;
   }
 
   async run(runtime: PreviewRuntime, req: PreviewRequest, opts: PreviewRunOptions): Promise<PreviewResult> {

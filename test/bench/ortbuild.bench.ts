@@ -1,6 +1,8 @@
 // One runtime binary or two (issue 12): the WASM path of onnxruntime-web's WebGPU-capable (asyncify) build against
 // the plain build, in headless Chromium (Debian's, through playwright-core as test/browser does), same model, same
 // inputs. Both builds are loaded in one page and their runs alternate, so a busy machine slows both alike.
+// Where the page has a WebGPU adapter (headless Chromium with --enable-unsafe-webgpu: SwiftShader, which renders on
+// the CPU), the asyncify build's WebGPU session runs in the same rounds (wall time: its work is in the GPU process).
 // `npm run bench -- ortbuild`.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,6 +13,9 @@ import type { BenchRow } from './run';
 const ROOT = join(__dirname, '..', '..');
 const LENGTHS = [128, 512, 2048];
 const ROUNDS = 7;
+// SwiftShader runs the WebGPU path on the CPU in the GPU process; at T = 2048 the page's browser was lost on a
+// loaded 2-core machine, so WebGPU is timed up to this length.
+const GPU_MAX_T = 512;
 const BATCH: Record<number, number> = { 128: 10, 512: 4, 2048: 1 };
 
 /** utime + stime (ms) of the Chromium renderer processes below `root` in the process tree (Linux /proc). */
@@ -36,7 +41,7 @@ function rendererCpuMs(root: number): number {
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
-const LENGTHS = ${JSON.stringify(LENGTHS)}, ROUNDS = ${ROUNDS};
+const LENGTHS = ${JSON.stringify(LENGTHS)}, ROUNDS = ${ROUNDS}, GPU_MAX_T = ${GPU_MAX_T};
 async function load(file, wasm) {
   const ort = await import(file);
   ort.env.wasm.numThreads = 1; ort.env.wasm.proxy = false; ort.env.logLevel = 'error';
@@ -57,6 +62,18 @@ window.setup = async () => {
     sessions[name] = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     out[name + 'SessionMs'] = performance.now() - t0;
   }
+  // WebGPU on the asyncify build, when the page has an adapter (headless Chromium: SwiftShader, a CPU renderer).
+  const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+  if (adapter) {
+    const info = adapter.info ?? {};
+    out.adapter = [info.vendor, info.architecture].filter(Boolean).join(' ') + ((info.isFallbackAdapter ?? adapter.isFallbackAdapter) ? ' (fallback adapter)' : '');
+    const t0 = performance.now();
+    try {
+      sessions.webgpu = await builds.asyncify.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+      builds.webgpu = builds.asyncify;
+      out.webgpuSessionMs = performance.now() - t0;
+    } catch (e) { out.webgpuError = String(e); }
+  }
   const feeds = (ort, T) => {
     const cos = new Float32Array(T * 16), sin = new Float32Array(T * 16);
     for (let t = 0; t < T; t++) for (let j = 0; j < 16; j++) { const a = t * Math.pow(10000, -j / 16); cos[t * 16 + j] = Math.cos(a); sin[t * 16 + j] = Math.sin(a); }
@@ -66,9 +83,10 @@ window.setup = async () => {
       attention_factor: new ort.Tensor('float32', Float32Array.of(1), []),
     };
   };
-  window.runOnce = async (name, T) => { const t0 = performance.now(); await sessions[name].run(feeds(builds[name], T)); return performance.now() - t0; };
+  window.runOnce = async (name, T) => { const t0 = performance.now(); const o = await sessions[name].run(feeds(builds[name], T)); await o.logits.getData(); return performance.now() - t0; };
   // Warm-up: tier-up of both modules (10 short runs, then 2 rounds over every length).
-  for (const name of Object.keys(builds)) { for (let i = 0; i < 10; i++) await runOnce(name, 128); for (let r = 0; r < 2; r++) for (const T of LENGTHS) await runOnce(name, T); }
+  for (const name of Object.keys(sessions)) { for (let i = 0; i < 10; i++) await runOnce(name, 128); for (let r = 0; r < 2; r++) for (const T of LENGTHS) if (name !== 'webgpu' || T <= GPU_MAX_T) await runOnce(name, T); }
+  out.names = Object.keys(sessions);
   return out;
 };
 </script>`;
@@ -91,13 +109,13 @@ export async function run(): Promise<BenchRow[]> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  const browser = await launch();
+  const browser = await launch(['--enable-unsafe-webgpu']);
   try {
     const page = await browser.ctx.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
-    type W = { setup?: () => Promise<Record<string, number>>; runOnce: (name: string, T: number) => Promise<number> };
+    type W = { setup?: () => Promise<unknown>; runOnce: (name: string, T: number) => Promise<number> };
     await page.waitForFunction(() => typeof (window as unknown as W).setup === 'function');
-    const r = await page.evaluate(() => (window as unknown as W).setup!());
+    const r = (await page.evaluate(() => (window as unknown as W).setup!())) as Record<string, number> & { names: string[]; adapter?: string; webgpuError?: string };
     // CPU time of this browser's renderer processes (all their threads, background compilation included) per run:
     // a busy machine's waits do not count. /proc ticks are 10 ms, so short lengths run in batches.
     const cpu = (): number => rendererCpuMs(process.pid);
@@ -105,10 +123,12 @@ export async function run(): Promise<BenchRow[]> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const T of LENGTHS) {
         const k = BATCH[T]!;
-        for (const name of round % 2 ? ['asyncify', 'plain'] : ['plain', 'asyncify']) {
+        for (const name of round % 2 ? [...r.names].reverse() : r.names) {
+          if (name === 'webgpu' && T > GPU_MAX_T) continue;
           const c0 = cpu();
-          await page.evaluate(async ([n, t, k]) => { for (let i = 0; i < k; i++) await (window as unknown as W).runOnce(n, t); }, [name, T, k] as const);
+          const wall = await page.evaluate(async ([n, t, k]) => { let w = 0; for (let i = 0; i < k; i++) w += await (window as unknown as W).runOnce(n, t); return w; }, [name, T, k] as const);
           (times[`${name}${T}`] ??= []).push((cpu() - c0) / k);
+          (times[`${name}Wall${T}`] ??= []).push(wall / k);
         }
       }
     }
@@ -123,6 +143,13 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({ name: `chromium wasm T=${T} asyncify build`, value: r[`asyncify${T}`]!, unit: 'ms CPU', note: `renderer CPU per run, median of ${ROUNDS} ${range('asyncify')}` });
       rows.push({ name: `chromium wasm T=${T} asyncify/plain`, value: r[`asyncify${T}`]! / r[`plain${T}`]!, unit: '×', note: 'one binary if ≤ 1.10' });
     }
+    if (r.names.includes('webgpu')) {
+      for (const T of LENGTHS.filter((t) => t <= GPU_MAX_T)) {
+        const range = `[${r[`webgpuWall${T}Min`]!.toFixed(1)}–${r[`webgpuWall${T}Max`]!.toFixed(1)}]`;
+        rows.push({ name: `chromium webgpu T=${T} (${r.adapter})`, value: r[`webgpuWall${T}`]!, unit: 'ms', note: `wall per run incl. reading the logits back, median of ${ROUNDS} ${range}; plain wasm wall ${r[`plainWall${T}`]!.toFixed(1)} ms: ${(r[`webgpuWall${T}`]! / r[`plainWall${T}`]!).toFixed(2)}×` });
+      }
+      rows.push({ name: 'chromium session create, webgpu', value: r['webgpuSessionMs']!, unit: 'ms', note: 'wall; created third' });
+    } else rows.push({ name: 'chromium webgpu', value: NaN, unit: '', note: r.webgpuError ? `session failed: ${r.webgpuError}` : 'no WebGPU adapter in this Chromium' });
     rows.push({ name: 'chromium session create, plain', value: r['plainSessionMs']!, unit: 'ms', note: 'wall; created first' });
     rows.push({ name: 'chromium session create, asyncify', value: r['asyncifySessionMs']!, unit: 'ms', note: 'wall; created second, while the plain module may still tier up' });
     return rows;

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadPreviewAssets, nodeWasmRuntime } from '../../host/ort-node';
-import { PreviewEngine } from '../../core/preview/engine';
+import { PreviewEngine, WARMUP_PLAN, type WarmupPlan } from '../../core/preview/engine';
 import { ortRuntime, type OrtLike, type PreviewRuntime } from '../../core/preview/runtime';
 import { cosSin, MINI_MODEL, tablesFor } from '../../core/preview/tables';
 import type { BenchRow } from './run';
@@ -144,6 +144,38 @@ async function childLive(): Promise<Record<string, number>> {
   return out;
 }
 
+/** The warm-up warm() did before WARMUP_PLAN: 4 passes of 64 bytes (L0/2). Kept to compare in the same run. */
+const OLD_WARMUP: WarmupPlan = [[0.5, 4]];
+
+/**
+ * Child: the view's flow in a fresh process (nothing compiled or tiered up yet): warm(plan) as on first focus, then
+ * Run of the user's block, stopped after its first live cell. CPU and wall time of the warm-up and to that cell.
+ */
+async function childView(planJson: string): Promise<Record<string, number>> {
+  const assets = loadPreviewAssets();
+  const engine = new PreviewEngine(await nodeWasmRuntime(1), assets);
+  const c0 = process.cpuUsage();
+  const warmMs = await engine.warm(JSON.parse(planJson) as WarmupPlan);
+  const warmCpu = cpuMs(process.cpuUsage(c0));
+  const abort = new AbortController();
+  const t1 = performance.now();
+  const c1 = process.cpuUsage();
+  let first = NaN;
+  let firstCpu = NaN;
+  await engine
+    .run({ methods: ['yours'], yours: USER_BLOCK }, {
+      signal: abort.signal,
+      onProgress: () => {
+        first = performance.now() - t1;
+        firstCpu = cpuMs(process.cpuUsage(c1));
+        abort.abort();
+      },
+    })
+    .catch(() => undefined);
+  await engine.dispose();
+  return { warmMs, warmCpu, first, firstCpu };
+}
+
 function child(args: string[], execArgv: string[] = []): Record<string, number> {
   const out = execFileSync(process.execPath, [...execArgv, '--import', 'tsx', __filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
@@ -192,6 +224,14 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ name: `tier-up by ${n}× T=${T}, then T=128`, value: w['after']!, unit: 'ms CPU', note: `median of 5 runs after a warm-up costing ${w['warmCpu']!.toFixed(0)} ms CPU; steady ${web['cpuT128']!.toFixed(1)} ms` });
   }
   rows.push({ name: 'native T=128 runs 1–5 from cold', value: nat['coldFirst5CpuMs']!, unit: 'ms CPU' });
+  // The view's warm-up on first focus, old plan against the shipped one, alternating (3 fresh processes each).
+  const views: Record<string, Array<Record<string, number>>> = { old: [], now: [] };
+  for (let i = 0; i < 3; i++) for (const [k, plan] of i % 2 ? ([['now', WARMUP_PLAN], ['old', OLD_WARMUP]] as const) : ([['old', OLD_WARMUP], ['now', WARMUP_PLAN]] as const)) views[k]!.push(child(['view', JSON.stringify(plan)]));
+  const med = (k: string, f: string): number => quantile(views[k]!.map((v) => v[f]!), 0.5);
+  for (const [k, label] of [['old', `4 passes of 64 B (before)`], ['now', `shipped plan ${JSON.stringify(WARMUP_PLAN)} (×L0)`]] as const) {
+    rows.push({ name: `view warm-up ${k}: first live cell after it`, value: med(k, 'firstCpu'), unit: 'ms CPU', note: `${label}; median of 3 fresh processes; wall ${med(k, 'first').toFixed(0)} ms; warm-up CPU ${med(k, 'warmCpu').toFixed(0)} ms (incl. session), wall ${med(k, 'warmMs').toFixed(0)} ms` });
+  }
+  rows.push({ name: 'view warm-up: first live cell, shipped/old', value: med('now', 'firstCpu') / med('old', 'firstCpu'), unit: '×', note: `by CPU medians; by wall ${(med('now', 'first') / med('old', 'first')).toFixed(2)}×` });
   // Session options of the runtime adapter, same run, same lengths (short T is where a fixed cost would show).
   const variants: Array<[string, Record<string, unknown>]> = [
     ['graphOptimizationLevel=basic', { graphOptimizationLevel: 'basic' }],
@@ -232,12 +272,12 @@ export async function run(): Promise<BenchRow[]> {
 
 async function mainChild(): Promise<void> {
   const [mode, a, b, c] = process.argv.slice(2);
-  const out = mode === 'steady' ? await childSteady(a!, b!, c!) : mode === 'warmup' ? await childWarmup(Number(a), Number(b)) : await childLive();
+  const out = mode === 'steady' ? await childSteady(a!, b!, c!) : mode === 'warmup' ? await childWarmup(Number(a), Number(b)) : mode === 'view' ? await childView(a!) : await childLive();
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
 if (require.main === module) {
-  if (['steady', 'live', 'warmup'].includes(process.argv[2] ?? '')) {
+  if (['steady', 'live', 'warmup', 'view'].includes(process.argv[2] ?? '')) {
     void mainChild().catch((e) => {
       console.error(e);
       process.exit(1);

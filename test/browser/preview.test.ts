@@ -362,6 +362,22 @@ describe('preview webview on WebGPU (SwiftShader)', { skip, timeout: 600_000 }, 
     }
   });
 
+  test('auto does not pick a software adapter (SwiftShader): WASM runs, with no fallback note', async () => {
+    const srv = await startServer();
+    const browser = await launch(['--enable-unsafe-webgpu']);
+    try {
+      const { page, errors } = await open(browser, srv, { backend: 'auto' });
+      const s = await runExample(page, { methods: ['none'], lengths: ['1x'] });
+      assert.equal(s.backend, 'wasm');
+      assert.equal(s.fallbackReason, undefined);
+      assert.equal(await page.locator('#backend').textContent(), 'WASM');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await srv.close();
+    }
+  });
+
   test('forced WebGPU without an adapter falls back to WASM and says so', async () => {
     const srv = await startServer();
     const browser = await launch();
