@@ -5,7 +5,8 @@ Data: the stage-D mix of train.py (kv / rep / rrep / text) cut at T = 4·L0 = 51
 before the query, as in long-context fine-tuning. Batch 4, AdamW as train.py, peak lr 1e-3 (20 warm-up steps)
 with a cosine to 10% over the whole budget; the data stream is seeded the same for every method (paired).
 Writes training/ckpt/ft4x_<method>_<step>.pt, media/model/ropelens-mini-ft-<method>.onnx (weights after the last
-step; same graph and inputs as ropelens-mini.onnx), media/model/finetune-results.json.
+step; same inputs and outputs as ropelens-mini.onnx, weights stored as int8 by compact_onnx.py), media/model/finetune-results.json.
+Then training/reference_logits.py writes each graph's reference-ft-<method>.json for the parity test.
 usage: python3 training/finetune_long.py training/ckpt/final.pt [--steps 200] [--methods linear,ntk,yarn]
 """
 import argparse
@@ -23,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MEDIA = os.path.join(ROOT, "media", "model")
 sys.path.insert(0, HERE)
+import onnx  # noqa: E402
+from compact_onnx import compact  # noqa: E402
 from export_onnx import export, load_model  # noqa: E402
 from model import L0  # noqa: E402
 from needle_check import N_EVAL_NEEDLES, needle_outcomes, needle_set, summarize  # noqa: E402
@@ -96,7 +99,9 @@ def main():
         doc["methods"][method] = {"rows": rows, "train_minutes": round((time.time() - t0) / 60, 2),
                                   "onnx": f"ropelens-mini-ft-{method}.onnx"}
         model.eval()
-        export(model, os.path.join(MEDIA, f"ropelens-mini-ft-{method}.onnx"))
+        # shipped with int8 weights (compact_onnx.py; perplexity at L0 within 1% of fp32: MODEL_CARD.md "Weight storage")
+        path = os.path.join(MEDIA, f"ropelens-mini-ft-{method}.onnx")
+        onnx.save(compact(export(model, path), int8=True, tied=True), path)
         with open(out_path, "w") as f:
             json.dump(doc, f, indent=1)
             f.write("\n")
