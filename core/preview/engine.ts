@@ -8,7 +8,8 @@
 // budget.
 import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
 import { chunkStarts, nllPerPosition } from './probes/perplexity';
-import { PERPLEXITY_INTERVAL_NOTE, perplexityInterval, TARGET_HALF_WIDTH, wilson95, wilsonHalfWidth } from './stats';
+import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from './stats';
+import { writeSampleFields } from './cell-samples';
 import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
 import { builtinBlock, cosSin, methodFactor, MINI_MODEL, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
@@ -634,30 +635,7 @@ export class PreviewEngine {
       source: 'live',
     };
     if (c.userTokens !== undefined) out.userTokens = c.userTokens;
-    if (wantPpl) {
-      const all = perplexityInterval(st.sums, st.counts);
-      out.evalChunks = st.sums.length;
-      if (all) {
-        out.perplexity = all.ppl;
-        if (all.ci95) out.perplexityCi95 = all.ci95;
-      }
-      const beyond = c.length > this.mini.originalLength ? perplexityInterval(st.beyondSums, st.beyondCounts) : undefined;
-      if (beyond) {
-        out.perplexityBeyondL0 = beyond.ppl;
-        if (beyond.ci95) out.perplexityBeyondL0Ci95 = beyond.ci95;
-      }
-    }
-    if (wantNeedle && c.method !== 'window') {
-      const n = st.outcomes.length;
-      const k = st.outcomes.filter((o) => o.correct).length;
-      out.needles = n;
-      if (n > 0) {
-        out.needleAccuracy = k / n;
-        out.needleCharAccuracy = st.hits / st.keyBytes;
-        out.needleCounts = { correct: k, total: n, ci95: wilson95(k, n) };
-        out.needleOutcomes = st.outcomes.slice();
-      }
-    }
+    writeSampleFields(out, { ...st, keyUnits: st.keyBytes }, { ppl: wantPpl, beyond: c.length > this.mini.originalLength, needle: wantNeedle && c.method !== 'window' });
     if (st.passes === 0 && st.reused) {
       out.reusedFrom = { method: st.reused.by.method, length: st.reused.by.length, why: st.reused.prefix ? REUSE_PREFIX : REUSE_SAME };
     }

@@ -6,7 +6,8 @@
 // and eval chunks until the budget is spent. Runs that compute the same thing (same block and theta at the same
 // length: every method at L0) are scored once. Pure: the engines live in host/engines.
 import { extendNeedles, NEEDLE_COUNT, needleOrder, type NeedleSet } from '../probes/needle';
-import { PERPLEXITY_INTERVAL_NOTE, perplexityInterval, TARGET_HALF_WIDTH, wilson95, wilsonHalfWidth } from '../stats';
+import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from '../stats';
+import { writeSampleFields } from '../cell-samples';
 import { PreviewError, type BuiltinMethod, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult, ALL_PROBES } from '../types';
 import { BackendError, type RopeRun, type ScoringBackend, type TokenScores } from './backend';
 import { ropeRun, runKey, sweepLengths, sweepMethods } from './plan';
@@ -292,30 +293,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
       source: 'live',
       ms: round1(c.ms),
     };
-    if (wantPpl) {
-      out.evalChunks = c.sums.length;
-      const all = perplexityInterval(c.sums, c.counts);
-      if (all) {
-        out.perplexity = all.ppl;
-        if (all.ci95) out.perplexityCi95 = all.ci95;
-      }
-      const beyond = c.length > L0 ? perplexityInterval(c.beyondSums, c.beyondCounts) : undefined;
-      if (beyond) {
-        out.perplexityBeyondL0 = beyond.ppl;
-        if (beyond.ci95) out.perplexityBeyondL0Ci95 = beyond.ci95;
-      }
-    }
-    if (wantNeedle) {
-      const n = c.outcomes.length;
-      const k = c.outcomes.filter((o) => o.correct).length;
-      out.needles = n;
-      if (n > 0) {
-        out.needleAccuracy = k / n;
-        out.needleCharAccuracy = c.hits / c.keyTokens;
-        out.needleCounts = { correct: k, total: n, ci95: wilson95(k, n) };
-        out.needleOutcomes = c.outcomes.slice();
-      }
-    }
+    writeSampleFields(out, { ...c, keyUnits: c.keyTokens }, { ppl: wantPpl, beyond: c.length > L0, needle: wantNeedle });
     if (c.passes === 0 && c.started) {
       const by = cells.find((o) => o !== c && o.key === c.key && o.passes > 0);
       if (by) out.reusedFrom = { method: by.method, length: by.length, why: 'the same rope block and theta at this length (same computation)' };

@@ -1,0 +1,44 @@
+// A cell's published figures from its samples: one place for the mini-model engine (engine.ts) and the generic
+// sweep over real engines (sweep/run.ts), so both report perplexity, intervals and needle counts the same way.
+import { perplexityInterval, wilson95 } from './stats';
+import type { PreviewCell } from './types';
+
+/** The samples a cell collected: per scored chunk NLL sums and predictions (all, and past L0 only), needle outcomes
+ * and key units (bytes or tokens) retrieved. */
+export interface CellSamples {
+  sums: readonly number[];
+  counts: readonly number[];
+  beyondSums: readonly number[];
+  beyondCounts: readonly number[];
+  outcomes: readonly { id: string; correct: boolean }[];
+  hits: number;
+  keyUnits: number;
+}
+
+/** Writes the perplexity fields (when `ppl`), the past-L0 ones (when `beyond`) and the needle fields (when `needle`). */
+export function writeSampleFields(out: PreviewCell, s: CellSamples, want: { ppl: boolean; beyond: boolean; needle: boolean }): void {
+  if (want.ppl) {
+    out.evalChunks = s.sums.length;
+    const all = perplexityInterval(s.sums, s.counts);
+    if (all) {
+      out.perplexity = all.ppl;
+      if (all.ci95) out.perplexityCi95 = all.ci95;
+    }
+    const beyond = want.beyond ? perplexityInterval(s.beyondSums, s.beyondCounts) : undefined;
+    if (beyond) {
+      out.perplexityBeyondL0 = beyond.ppl;
+      if (beyond.ci95) out.perplexityBeyondL0Ci95 = beyond.ci95;
+    }
+  }
+  if (want.needle) {
+    const n = s.outcomes.length;
+    const k = s.outcomes.filter((o) => o.correct).length;
+    out.needles = n;
+    if (n > 0) {
+      out.needleAccuracy = k / n;
+      out.needleCharAccuracy = s.hits / s.keyUnits;
+      out.needleCounts = { correct: k, total: n, ci95: wilson95(k, n) };
+      out.needleOutcomes = s.outcomes.slice();
+    }
+  }
+}
