@@ -10,6 +10,7 @@ import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedl
 import { chunkStarts, nllPerPosition } from './probes/perplexity';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from './stats';
 import { writeSampleFields } from './cell-samples';
+import { FIRST_NEEDLES, runRounds } from './rounds';
 import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
 import { builtinBlock, cosSin, methodFactor, MINI_MODEL, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
@@ -70,8 +71,7 @@ export const WARMUP_PLAN: WarmupPlan = [
  * last byte: every byte is predicted from the 96–127 bytes before it (at L0 = 128). */
 export const WINDOW_STRIDE_DIVISOR = 4;
 
-/** Under a budget: needles per cell in the first answer, and the most eval bytes a live cell aims for. */
-const FIRST_NEEDLES = 2;
+/** Under a budget: the most eval bytes a live cell aims for (first answers: rounds.ts FIRST_NEEDLES). */
 export const LIVE_EVAL_TARGET = 16384;
 
 interface CellSpec {
@@ -541,32 +541,16 @@ export class PreviewEngine {
       onProgress?.(p);
     };
 
-    // First answers, in order (lengths ascending): exact runs take the whole sample here.
-    for (const st of states) {
-      if (outOfTime) break;
-      const ok = exact ? await advance(st, Infinity, Infinity) : await advance(st, 1, FIRST_NEEDLES);
-      if (!ok) break;
-      st.final = reached(st);
-      emit(st);
-    }
-    // Refinement rounds under the budget: every unfinished cell gets one more batch per round (needles grow ~1.5×,
-    // perplexity gains about 1 KB of text), until all reach their targets or the clock runs out.
-    while (!outOfTime && states.some((st) => !st.final)) {
-      for (const st of states) {
-        if (st.final) continue;
-        const n = st.outcomes.length;
-        const ok = await advance(st, Math.max(1, Math.floor(1024 / st.spec.length)), Math.max(2, Math.ceil(n / 2)));
-        if (!ok) break;
-        st.final = reached(st);
-        emit(st);
-      }
-    }
-    for (const st of states) {
-      if (!st.final) {
-        st.final = true;
-        emit(st);
-      }
-    }
+    // First answers in order (lengths ascending; exact runs take the whole sample here), then refinement rounds:
+    // needles grow ~1.5× and perplexity gains about 1 KB of text per round.
+    await runRounds(states, {
+      exact,
+      outOfTime: () => outOfTime,
+      advance,
+      refine: (st) => [Math.max(1, Math.floor(1024 / st.spec.length)), Math.max(2, Math.ceil(st.outcomes.length / 2))],
+      reached,
+      emit,
+    });
     const results = states.map((st) => this.cellOf(st, wantPpl, wantNeedle));
 
     const notes = [

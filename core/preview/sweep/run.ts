@@ -8,6 +8,7 @@
 import { extendNeedles, NEEDLE_COUNT, needleOrder, type NeedleSet } from '../probes/needle';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from '../stats';
 import { writeSampleFields } from '../cell-samples';
+import { FIRST_NEEDLES, runRounds } from '../rounds';
 import { PreviewError, type BuiltinMethod, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult, ALL_PROBES } from '../types';
 import { BackendError, type RopeRun, type ScoringBackend, type TokenScores } from './backend';
 import { ropeRun, runKey, sweepLengths, sweepMethods } from './plan';
@@ -17,7 +18,6 @@ import { evalChunk, needleOverhead, needlePrompt, tokenChunkStarts, type TokenTe
 export const DEFAULT_SWEEP_BUDGET_S = 120;
 /** Under a budget, perplexity aims for this many eval tokens per cell (or the whole text when shorter). */
 export const SWEEP_EVAL_TARGET = 16384;
-const FIRST_NEEDLES = 2;
 
 export interface SweepAssets {
   /** media/model/eval.txt as bytes. */
@@ -310,28 +310,14 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
     if (c.final) hooks.onCell?.(p.cell);
   };
 
-  for (const c of cells) {
-    if (outOfTime) break;
-    const ok = exact ? await advance(c, Infinity, Infinity) : await advance(c, 1, FIRST_NEEDLES);
-    if (!ok) break;
-    c.final = reached(c);
-    emit(c);
-  }
-  while (!outOfTime && cells.some((c) => !c.final)) {
-    for (const c of cells) {
-      if (c.final) continue;
-      const ok = await advance(c, 1, Math.max(2, Math.ceil(c.outcomes.length / 2)));
-      if (!ok) break;
-      c.final = reached(c);
-      emit(c);
-    }
-  }
-  for (const c of cells) {
-    if (!c.final) {
-      c.final = true;
-      emit(c);
-    }
-  }
+  await runRounds(cells, {
+    exact,
+    outOfTime: () => outOfTime,
+    advance,
+    refine: (c) => [1, Math.max(2, Math.ceil(c.outcomes.length / 2))],
+    reached,
+    emit,
+  });
   const results = cells.map(cellOf);
 
   notes.push(
