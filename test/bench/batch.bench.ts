@@ -1,7 +1,7 @@
 // Batched forward passes (issue 12, item 2): does running B prompts of one length in one pass raise throughput on
 // onnxruntime-web wasm, 1 thread? Needs the shipped model re-exported with a batch axis:
-//   python3 training/export_batched.py .scratch/batched.onnx
-//   ROPELENS_BATCHED_MODEL=.scratch/batched.onnx npm run bench -- batch
+//   python3 training/export_batched.py /tmp/ropelens-batched.onnx
+//   ROPELENS_BATCHED_MODEL=/tmp/ropelens-batched.onnx npm run bench -- batch
 // Prints tokens per CPU-second per (T, B) (median of the rounds; B alternates within each round so a busy machine
 // slows all alike), the batched graph at B = 1 against the shipped graph, and the parity checks: B = 1 against
 // media/model/reference.json and every row of a B = 8 pass against the same prompt alone (max |logit diff|).
@@ -35,7 +35,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 export async function run(): Promise<BenchRow[]> {
   const file = process.env['ROPELENS_BATCHED_MODEL'];
   if (!file || !existsSync(file)) {
-    return [{ name: 'batch (skipped: no batched model)', value: NaN, unit: '', note: 'python3 training/export_batched.py .scratch/batched.onnx; ROPELENS_BATCHED_MODEL=.scratch/batched.onnx npm run bench -- batch' }];
+    return [{ name: 'batch (skipped: no batched model)', value: NaN, unit: '', note: 'python3 training/export_batched.py /tmp/ropelens-batched.onnx; ROPELENS_BATCHED_MODEL=/tmp/ropelens-batched.onnx npm run bench -- batch' }];
   }
   const load = loadavg()[0]!;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
