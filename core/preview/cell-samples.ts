@@ -15,6 +15,22 @@ export interface CellSamples {
   keyUnits: number;
 }
 
+/** A cell's sampling state while a run measures it, the same in both engines: chunk starts and needle indices still
+ * to score, the samples so far, and the passes and time spent. */
+export interface SamplingState extends CellSamples {
+  chunksLeft: number[];
+  sums: number[];
+  counts: number[];
+  beyondSums: number[];
+  beyondCounts: number[];
+  needlesLeft: number[];
+  outcomes: { id: string; correct: boolean }[];
+  passes: number;
+  ms: number;
+  started: boolean;
+  final: boolean;
+}
+
 /** Writes the perplexity fields (when `ppl`), the past-L0 ones (when `beyond`) and the needle fields (when `needle`). */
 export function writeSampleFields(out: PreviewCell, s: CellSamples, want: { ppl: boolean; beyond: boolean; needle: boolean }): void {
   if (want.ppl) {

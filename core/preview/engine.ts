@@ -9,7 +9,7 @@
 import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
 import { chunkStarts, nllPerPosition } from './probes/perplexity';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from './stats';
-import { writeSampleFields } from './cell-samples';
+import { writeSampleFields, type SamplingState } from './cell-samples';
 import { FIRST_NEEDLES, runRounds } from './rounds';
 import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
@@ -86,25 +86,10 @@ interface CellSpec {
   userTokens?: number;
 }
 
-/** A cell's samples so far. */
-interface CellState {
+/** A cell's samples so far (keyUnits: key bytes scored). */
+interface CellState extends SamplingState {
   spec: CellSpec;
-  /** Chunk starts still to score, in order, and per scored chunk: NLL sums and predictions (all, ≥ L0). */
-  chunksLeft: number[];
-  sums: number[];
-  counts: number[];
-  beyondSums: number[];
-  beyondCounts: number[];
-  /** Needle indices still to score (needleOrder), and outcomes so far. */
-  needlesLeft: number[];
-  outcomes: { id: string; correct: boolean }[];
-  hits: number;
-  keyBytes: number;
-  passes: number;
-  ms: number;
   reused?: { by: CellSpec; prefix: boolean };
-  started: boolean;
-  final: boolean;
 }
 
 interface StoreEntry<T> {
@@ -479,7 +464,7 @@ export class PreviewEngine {
       needlesLeft: wantNeedle && spec.method !== 'window' ? [...order] : [],
       outcomes: [],
       hits: 0,
-      keyBytes: 0,
+      keyUnits: 0,
       passes: 0,
       ms: 0,
       started: false,
@@ -523,7 +508,7 @@ export class PreviewEngine {
           st.needlesLeft.shift();
           st.outcomes.push({ id: String(needleSet.needles[i]!.id), correct: score.exact });
           st.hits += score.hits;
-          st.keyBytes += score.keyLength;
+          st.keyUnits += score.keyLength;
         }
         return true;
       } finally {
@@ -619,7 +604,7 @@ export class PreviewEngine {
       source: 'live',
     };
     if (c.userTokens !== undefined) out.userTokens = c.userTokens;
-    writeSampleFields(out, { ...st, keyUnits: st.keyBytes }, { ppl: wantPpl, beyond: c.length > this.mini.originalLength, needle: wantNeedle && c.method !== 'window' });
+    writeSampleFields(out, st, { ppl: wantPpl, beyond: c.length > this.mini.originalLength, needle: wantNeedle && c.method !== 'window' });
     if (st.passes === 0 && st.reused) {
       out.reusedFrom = { method: st.reused.by.method, length: st.reused.by.length, why: st.reused.prefix ? REUSE_PREFIX : REUSE_SAME };
     }

@@ -7,7 +7,7 @@
 // length: every method at L0) are scored once. Pure: the engines live in host/engines.
 import { extendNeedles, NEEDLE_COUNT, needleOrder, type NeedleSet } from '../probes/needle';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from '../stats';
-import { writeSampleFields } from '../cell-samples';
+import { writeSampleFields, type SamplingState } from '../cell-samples';
 import { FIRST_NEEDLES, runRounds } from '../rounds';
 import { PreviewError, type BuiltinMethod, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult, ALL_PROBES } from '../types';
 import { BackendError, type RopeRun, type ScoringBackend, type TokenScores } from './backend';
@@ -55,24 +55,12 @@ export interface SweepHooks {
   now?: () => number;
 }
 
-interface Cell {
+/** One (method, length) cell of the sweep and its samples (keyUnits: key tokens scored). */
+interface Cell extends SamplingState {
   method: BuiltinMethod;
   length: number;
   run: RopeRun;
   key: string;
-  chunksLeft: number[];
-  sums: number[];
-  counts: number[];
-  beyondSums: number[];
-  beyondCounts: number[];
-  needlesLeft: number[];
-  outcomes: { id: string; correct: boolean }[];
-  hits: number;
-  keyTokens: number;
-  passes: number;
-  ms: number;
-  started: boolean;
-  final: boolean;
 }
 
 function cancelled(): PreviewError {
@@ -181,7 +169,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
         needlesLeft: wantNeedle ? [...order] : [],
         outcomes: [],
         hits: 0,
-        keyTokens: 0,
+        keyUnits: 0,
         passes: 0,
         ms: 0,
         started: false,
@@ -273,7 +261,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
         for (let t = n - key.length - 1; t <= n - 2; t++) hits += s.top1[t]!;
         c.outcomes.push({ id: String(needleSet.needles[i]!.id), correct: hits === key.length });
         c.hits += hits;
-        c.keyTokens += key.length;
+        c.keyUnits += key.length;
       }
       return true;
     } finally {
@@ -293,7 +281,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
       source: 'live',
       ms: round1(c.ms),
     };
-    writeSampleFields(out, { ...c, keyUnits: c.keyTokens }, { ppl: wantPpl, beyond: c.length > L0, needle: wantNeedle });
+    writeSampleFields(out, c, { ppl: wantPpl, beyond: c.length > L0, needle: wantNeedle });
     if (c.passes === 0 && c.started) {
       const by = cells.find((o) => o !== c && o.key === c.key && o.passes > 0);
       if (by) out.reusedFrom = { method: by.method, length: by.length, why: 'the same rope block and theta at this length (same computation)' };
