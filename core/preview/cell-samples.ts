@@ -58,3 +58,8 @@ export function writeSampleFields(out: PreviewCell, s: CellSamples, want: { ppl:
     }
   }
 }
+
+/** A cell's state before its first pass: what is left to score, nothing scored yet. */
+export function freshSampling(chunksLeft: number[], needlesLeft: number[]): SamplingState {
+  return { chunksLeft, sums: [], counts: [], beyondSums: [], beyondCounts: [], needlesLeft, outcomes: [], hits: 0, keyUnits: 0, passes: 0, ms: 0, started: false, final: false };
+}

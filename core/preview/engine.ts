@@ -9,8 +9,8 @@
 import { buildNeedlePrompt, extendNeedles, NEEDLE_COUNT, needleOrder, scoreNeedle, type NeedleScore, type NeedleSet } from './probes/needle';
 import { chunkStarts, nllPerPosition } from './probes/perplexity';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from './stats';
-import { writeSampleFields, type SamplingState } from './cell-samples';
-import { FIRST_NEEDLES, runRounds } from './rounds';
+import { freshSampling, writeSampleFields, type SamplingState } from './cell-samples';
+import { FIRST_NEEDLES, round1, runRounds, runTimings } from './rounds';
 import { DEFAULT_BUDGET_S, resolveRequest, type ResolvedRequest } from './request';
 import type { ModelSession, PreviewRuntime } from './runtime';
 import { builtinBlock, cosSin, methodFactor, MINI_MODEL, tablesFor, type MethodTables, type MiniModelSpec } from './tables';
@@ -455,20 +455,8 @@ export class PreviewEngine {
 
     const states: CellState[] = cells.map((spec) => ({
       spec,
-      chunksLeft: wantPpl ? chunkStarts(spec.length, evalBytes) : [],
-      sums: [],
-      counts: [],
-      beyondSums: [],
-      beyondCounts: [],
       // The window baseline is perplexity only (it has no long-context retrieval by construction).
-      needlesLeft: wantNeedle && spec.method !== 'window' ? [...order] : [],
-      outcomes: [],
-      hits: 0,
-      keyUnits: 0,
-      passes: 0,
-      ms: 0,
-      started: false,
-      final: false,
+      ...freshSampling(wantPpl ? chunkStarts(spec.length, evalBytes) : [], wantNeedle && spec.method !== 'window' ? [...order] : []),
     }));
 
     const needleDone = (st: CellState): boolean => {
@@ -568,19 +556,9 @@ export class PreviewEngine {
       lengths: r.lengths,
       probes: r.probes,
       results,
-      timings: {
-        totalMs: round1(this.now() - t0),
-        firstResultMs: round1(Math.max(0, firstResultMs)),
-        sessionMs: round1(sessionMs),
-        forwardPasses,
-        forwardMs: round1(forwardMs),
-        reusedCells: results.filter((c) => c.reusedFrom).length,
-        budgetSpent: outOfTime,
-        maxForwardMs: round1(maxForwardMs),
-      },
+      timings: runTimings({ totalMs: this.now() - t0, firstResultMs, sessionMs, forwardPasses, forwardMs, maxForwardMs, outOfTime, budgetMs, results }),
       notes,
     };
-    if (budgetMs !== undefined) result.timings.budgetMs = budgetMs;
     if (this.assets.layers !== undefined) result.model.layers = this.assets.layers;
     if (this.assets.parameters !== undefined) result.model.parameters = this.assets.parameters;
     if (r.policy === 'static') result.staticFactor = r.staticFactor;
@@ -610,10 +588,6 @@ export class PreviewEngine {
     }
     return out;
   }
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 /** One-shot helper: a fresh engine, one run, session released. */

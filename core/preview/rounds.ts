@@ -1,6 +1,7 @@
 // The order every preview run measures in, shared by the mini-model engine (engine.ts) and the real-engine sweep
 // (sweep/run.ts): each cell's first answer in order (the whole sample when the run is exact), then refinement rounds
-// under the budget until every cell reaches its target or the clock runs out; every cell is emitted final at the end.
+// under the budget until every cell reaches its target or the clock runs out; every cell is emitted final at the end. Also the timings both report.
+import type { PreviewCell, PreviewTimings } from './types';
 
 /** Needle prompts in a cell's first answer under a budget. */
 export const FIRST_NEEDLES = 2;
@@ -42,4 +43,35 @@ export async function runRounds<C extends { final: boolean }>(cells: readonly C[
       h.emit(c);
     }
   }
+}
+
+/** Milliseconds to one decimal, as results report them. */
+export function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/** A run's timings from its counters (both engines report the same fields the same way). */
+export function runTimings(t: {
+  totalMs: number;
+  firstResultMs: number;
+  sessionMs: number;
+  forwardPasses: number;
+  forwardMs: number;
+  maxForwardMs: number;
+  outOfTime: boolean;
+  budgetMs: number | undefined;
+  results: readonly PreviewCell[];
+}): PreviewTimings {
+  const out: PreviewTimings = {
+    totalMs: round1(t.totalMs),
+    firstResultMs: round1(Math.max(0, t.firstResultMs)),
+    sessionMs: round1(t.sessionMs),
+    forwardPasses: t.forwardPasses,
+    forwardMs: round1(t.forwardMs),
+    reusedCells: t.results.filter((c) => c.reusedFrom).length,
+    budgetSpent: t.outOfTime,
+    maxForwardMs: round1(t.maxForwardMs),
+  };
+  if (t.budgetMs !== undefined) out.budgetMs = t.budgetMs;
+  return out;
 }

@@ -7,8 +7,8 @@
 // length: every method at L0) are scored once. Pure: the engines live in host/engines.
 import { extendNeedles, NEEDLE_COUNT, needleOrder, type NeedleSet } from '../probes/needle';
 import { PERPLEXITY_INTERVAL_NOTE, TARGET_HALF_WIDTH, wilsonHalfWidth } from '../stats';
-import { writeSampleFields, type SamplingState } from '../cell-samples';
-import { FIRST_NEEDLES, runRounds } from '../rounds';
+import { freshSampling, writeSampleFields, type SamplingState } from '../cell-samples';
+import { FIRST_NEEDLES, round1, runRounds, runTimings } from '../rounds';
 import { PreviewError, type BuiltinMethod, type PreviewCell, type PreviewProbe, type PreviewProgress, type PreviewResult, ALL_PROBES } from '../types';
 import { BackendError, type RopeRun, type ScoringBackend, type TokenScores } from './backend';
 import { ropeRun, runKey, sweepLengths, sweepMethods } from './plan';
@@ -65,10 +65,6 @@ interface Cell extends SamplingState {
 
 function cancelled(): PreviewError {
   return new PreviewError('cancelled', 'preview cancelled');
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 /** The attention factor a run's block implies (YaRN's default 0.1·ln s + 1; 1 otherwise), for the cell's record. */
@@ -161,19 +157,7 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
         length: L,
         run,
         key: `${runKey(run)}@${L}`,
-        chunksLeft: wantPpl ? tokenChunkStarts(L, target, bos !== undefined) : [],
-        sums: [],
-        counts: [],
-        beyondSums: [],
-        beyondCounts: [],
-        needlesLeft: wantNeedle ? [...order] : [],
-        outcomes: [],
-        hits: 0,
-        keyUnits: 0,
-        passes: 0,
-        ms: 0,
-        started: false,
-        final: false,
+        ...freshSampling(wantPpl ? tokenChunkStarts(L, target, bos !== undefined) : [], wantNeedle ? [...order] : []),
       });
     }
   }
@@ -336,19 +320,9 @@ export async function runSweep(backend: ScoringBackend, assets: SweepAssets, opt
     lengths,
     probes,
     results,
-    timings: {
-      totalMs: round1(now() - t0),
-      firstResultMs: round1(Math.max(0, firstResultMs)),
-      sessionMs: 0,
-      forwardPasses,
-      forwardMs: round1(forwardMs),
-      reusedCells: results.filter((c) => c.reusedFrom).length,
-      budgetSpent: outOfTime,
-      maxForwardMs: round1(maxForwardMs),
-    },
+    timings: runTimings({ totalMs: now() - t0, firstResultMs, sessionMs: 0, forwardPasses, forwardMs, maxForwardMs, outOfTime, budgetMs, results }),
     notes,
     engine: opts.engine ?? backend.name,
   };
-  if (budgetMs !== undefined) result.timings.budgetMs = budgetMs;
   return result;
 }
